@@ -1,0 +1,13 @@
+from django.core.management.base import BaseCommand
+
+from claims.demo import seed_accounts
+
+
+class Command(BaseCommand):
+    help = "Load demo data (accounts, January 2024 calendar, a doctor's declarations). Idempotent."
+
+    def handle(self, *args, **options):
+        accounts = seed_accounts()
+        self.stdout.write("Demo accounts (log in at /account/login/):")
+        for role, email, password in accounts:
+            self.stdout.write(f"  {role:<9} {email:<24} password: {password}")

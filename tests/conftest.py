@@ -1,0 +1,113 @@
+"""Fixtures shared by every test: users of each role and a headless Chromium."""
+
+import os
+import shutil
+
+import pytest
+from django.contrib.auth.models import Group
+
+from claims.models import REVIEWERS_GROUP
+from claims.services.accounts import doctor_register
+
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    """Stored dossiers and raw import files go to a throw-away folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def make_doctor(riziv="12345678004", email=None, language="fr", first_name="Anne",
+                last_name="Dupont"):
+    return doctor_register(
+        email=email or f"doctor-{riziv}@example.org",
+        password=PASSWORD,
+        first_name=first_name,
+        last_name=last_name,
+        riziv=riziv,
+        language=language,
+    )
+
+
+@pytest.fixture
+def doctor(db):
+    return make_doctor()
+
+
+@pytest.fixture
+def other_doctor(db):
+    return make_doctor(riziv="98765432101", first_name="Bart", last_name="Janssens",
+                       language="nl")
+
+
+@pytest.fixture
+def reviewer(db, django_user_model):
+    user = django_user_model.objects.create_user(
+        email="reviewer@example.org", password=PASSWORD, is_staff=True,
+        first_name="Luc", last_name="Peeters",
+    )
+    user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
+    return user
+
+
+@pytest.fixture
+def admin_user(db, django_user_model):
+    return django_user_model.objects.create_superuser(email="admin@example.org", password=PASSWORD)
+
+
+@pytest.fixture
+def doctor_client(client, doctor):
+    client.force_login(doctor.user)
+    return client
+
+
+@pytest.fixture
+def reviewer_client(client, reviewer):
+    client.force_login(reviewer)
+    return client
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+# --- Browser tests -----------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    if not os.path.exists(CHROMIUM) and not shutil.which("chromium"):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing in CI: .ci/run must install Debian's chromium.")
+        pytest.skip("Debian's Chromium is not installed (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's async-safety
+    # check would otherwise refuse the ORM calls that tests make around the browser.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_browser, live_server, settings):
+    """A fresh browser tab on the live server, in French unless a test says otherwise."""
+    # The live server speaks plain HTTP on localhost.
+    settings.SESSION_COOKIE_SECURE = False
+    settings.CSRF_COOKIE_SECURE = False
+    context = _browser.new_context(base_url=live_server.url, locale="fr-BE",
+                                   accept_downloads=True)
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
