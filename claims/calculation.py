@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,6 +28,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from outages.intervals import (
+    EPOCH,
+    ONE_SECOND,
     Interval,
     SecondsInterval,
     merge_seconds,
@@ -60,6 +63,7 @@ COMPLETED = "completed"
 _CENT = Decimal("0.01")
 _ZERO_EUR = Decimal("0.00")
 _SECONDS_PER_HOUR = Decimal(3600)
+_NO_REFERENCES: frozenset[str] = frozenset()
 
 
 class ConsultationReason(StrEnum):
@@ -92,7 +96,7 @@ def _freeze_services(instance: object, services: Iterable[str]) -> None:
         object.__setattr__(instance, "services", frozenset(services))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class IncidentInput:
     """One incident of the official calendar. ``end`` is None while it is ongoing."""
 
@@ -114,7 +118,7 @@ class IncidentInput:
                 raise ValueError(f"incident {self.reference} ends before it starts")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SlotInput:
     """A time slot ``[start, end)`` the doctor declares, with the services they needed."""
 
@@ -132,7 +136,7 @@ class SlotInput:
             raise ValueError(f"slot {self.key!r} ends before it starts")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ConsultationInput:
     """A consultation ``[start, start + duration)``; no patient identity, ever."""
 
@@ -147,6 +151,8 @@ class ConsultationInput:
     def __post_init__(self) -> None:
         _freeze_services(self, self.services)
         _require_aware(self.start, "consultation start")
+        if not isinstance(self.duration_minutes, int):
+            raise TypeError("duration_minutes must be a whole number of minutes")
         if self.duration_minutes < 0:
             raise ValueError(f"consultation {self.key!r} has a negative duration")
         if not isinstance(self.fee, Decimal):
@@ -231,7 +237,14 @@ class Unavailability:
     every claim of the same period, methodology and ``now``.
     """
 
-    __slots__ = ("_by_service", "_counted_impacts", "_counted_statuses", "_now", "_period")
+    __slots__ = (
+        "_by_service",
+        "_counted_impacts",
+        "_counted_statuses",
+        "_intervals",
+        "_now",
+        "_period",
+    )
 
     def __init__(
         self,
@@ -246,6 +259,8 @@ class Unavailability:
         self._now = now
         self._counted_impacts = counted_impacts
         self._counted_statuses = counted_statuses
+        # Every claim's dossier shows U(s): build each service's Interval objects once.
+        self._intervals: dict[str, tuple[Interval, ...]] = {}
 
     @property
     def period(self) -> Interval:
@@ -261,9 +276,15 @@ class Unavailability:
         pieces = self._by_service.get(service)
         return [] if pieces is None else list(zip(pieces.starts, pieces.ends, strict=True))
 
-    def intervals(self, service: str) -> list[Interval]:
+    def intervals(self, service: str) -> tuple[Interval, ...]:
         """``U(service)`` as merged intervals (empty if none)."""
-        return [Interval.from_seconds(start, end) for start, end in self.seconds(service)]
+        intervals = self._intervals.get(service)
+        if intervals is None:
+            intervals = tuple(
+                Interval.from_seconds(start, end) for start, end in self.seconds(service)
+            )
+            self._intervals[service] = intervals
+        return intervals
 
     def _check_matches(self, period: SecondsInterval, now: int, params: MethodologyParams):
         # Reusing U(s) built for another period, methodology or "now" would silently
@@ -385,15 +406,20 @@ class ConsultationBreakdown(NamedTuple):
 
 
 # Raw rows recorded by the hot path; turned into the breakdowns above only on demand.
-_SlotRow = tuple[SlotInput, int, int, list[SecondsInterval], set[str]]
+_SlotRow = tuple[SlotInput, int, int, list[SecondsInterval], AbstractSet[str]]
 _ConsultationRow = tuple[
-    ConsultationInput, int, int, ConsultationReason, tuple[str, ...], set[str], Decimal, int
+    ConsultationInput, int, int, ConsultationReason, tuple[str, ...], AbstractSet[str], Decimal, int
 ]
 
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """Every figure of one claim, in seconds and EUR; ``*_minutes`` for people (rule 10)."""
+    """Every figure of one claim, in seconds and EUR; ``*_minutes`` for people (rule 10).
+
+    ``unavailability``, ``verified_intervals``, ``slot_breakdown`` and
+    ``consultation_breakdown`` hold datetimes and are built on first access only: a batch
+    that needs the totals does not pay for what only a dossier prints.
+    """
 
     methodology: str
     hourly_rate: Decimal
@@ -455,10 +481,7 @@ class ClaimResult:
         for row in self._consultation_rows:
             services.update(row[0].services)
         return MappingProxyType(
-            {
-                service: tuple(self._unavailability.intervals(service))
-                for service in sorted(services)
-            }
+            {service: self._unavailability.intervals(service) for service in sorted(services)}
         )
 
     @cached_property
@@ -526,6 +549,32 @@ class ClaimResult:
         )
 
 
+def _outside_period_row(consultation: ConsultationInput, start: int, end: int):
+    return (
+        consultation,
+        start,
+        end,
+        ConsultationReason.OUTSIDE_PERIOD,
+        (),
+        _NO_REFERENCES,
+        _ZERO_EUR,
+        0,
+    )
+
+
+def _not_affected_row(consultation: ConsultationInput, start: int, end: int):
+    return (
+        consultation,
+        start,
+        end,
+        ConsultationReason.NOT_AFFECTED,
+        (),
+        _NO_REFERENCES,
+        _ZERO_EUR,
+        0,
+    )
+
+
 # --- the calculation ---------------------------------------------------------------------
 
 
@@ -548,6 +597,8 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
             (period_start, period_end), to_epoch_seconds(inputs.now), params
         )
     by_service = unavailability._by_service
+    # Inputs are validated on construction; this is to_epoch_seconds without the check.
+    epoch, second = EPOCH, ONE_SECOND
     cited: set[str] = set()
 
     # Rules 2 and 3: slots.
@@ -555,27 +606,33 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
     clipped_slots: list[SecondsInterval] = []
     verified_pieces: list[SecondsInterval] = []
     for slot in inputs.slots:
-        start = to_epoch_seconds(slot.start)
-        end = to_epoch_seconds(slot.end)
+        start = (slot.start - epoch) // second
+        end = (slot.end - epoch) // second
         # Rule 2: slots are clipped to the claim period first.
         if start < period_start:
             start = period_start
         if end > period_end:
             end = period_end
         if start >= end:
-            slot_rows.append((slot, start, start, [], set()))
+            slot_rows.append((slot, start, start, [], _NO_REFERENCES))
             continue
         clipped_slots.append((start, end))
         pieces: list[SecondsInterval] = []
-        references: set[str] = set()
+        references: set[str] | frozenset[str] = _NO_REFERENCES
+        contributing_services = 0
         for service in slot.services:
             service_pieces = by_service.get(service)
             if service_pieces is None:
                 continue
             starts, ends, members = service_pieces
-            # Rule 12: the first piece ending strictly after the slot start can meet it.
+            # Rule 12: only a piece ending strictly after the slot start can meet it.
             index = bisect_right(ends, start)
             count = len(starts)
+            if index == count or starts[index] >= end:
+                continue
+            contributing_services += 1
+            if references is _NO_REFERENCES:
+                references = set()
             while index < count and starts[index] < end:
                 piece_start = starts[index]
                 piece_end = ends[index]
@@ -591,11 +648,12 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
                     if member_start < end and member_end > start:
                         references.add(reference)
                 index += 1
-        if len(slot.services) > 1 and pieces:
-            # Rule 2: the union over the slot's services (U(s) of two services overlap).
+        if contributing_services > 1:
+            # Rule 2: the union over the slot's services (their U(s) may overlap).
             pieces = merge_seconds(pieces)
-        verified_pieces.extend(pieces)
-        cited.update(references)
+        if pieces:
+            verified_pieces.extend(pieces)
+            cited.update(references)
         slot_rows.append((slot, start, end, pieces, references))
 
     # Rule 3: declared time is the union of the clipped slots, never a sum.
@@ -613,25 +671,14 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
     catch_up_minutes_total = 0
     affected_count = 0
     for consultation in inputs.consultations:
-        start = to_epoch_seconds(consultation.start)
+        start = (consultation.start - epoch) // second
         end = start + 60 * consultation.duration_minutes
         # Rule 4: only consultations whose start lies in the claim period count.
-        if not period_start <= start < period_end:
-            consultation_rows.append(
-                (
-                    consultation,
-                    start,
-                    end,
-                    ConsultationReason.OUTSIDE_PERIOD,
-                    (),
-                    set(),
-                    _ZERO_EUR,
-                    0,
-                )
-            )
+        if start < period_start or start >= period_end:
+            consultation_rows.append(_outside_period_row(consultation, start, end))
             continue
-        affecting: list[str] = []
-        references = set()
+        affecting: list[str] | None = None
+        references = _NO_REFERENCES
         if start < end:  # a zero-length consultation meets nothing (rule 12)
             for service in consultation.services:
                 service_pieces = by_service.get(service)
@@ -641,42 +688,38 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
                 index = bisect_right(ends, start)
                 count = len(starts)
                 # Rule 4 (with rule 12): [start, end) meets U(s) over a positive length.
-                if index < count and starts[index] < end:
+                if index == count or starts[index] >= end:
+                    continue
+                if affecting is None:
+                    affecting = [service]
+                    references = set()
+                else:
                     affecting.append(service)
-                    # Rule 11: incidents meeting an affected consultation for a service
-                    # both the consultation needed and the incident lists.
-                    while index < count and starts[index] < end:
-                        for member_start, member_end, reference in members[index]:
-                            if member_start < end and member_end > start:
-                                references.add(reference)
-                        index += 1
-        if not affecting:
-            consultation_rows.append(
-                (
-                    consultation,
-                    start,
-                    end,
-                    ConsultationReason.NOT_AFFECTED,
-                    (),
-                    references,
-                    _ZERO_EUR,
-                    0,
-                )
-            )
+                # Rule 11: incidents meeting an affected consultation for a service
+                # both the consultation needed and the incident lists.
+                while index < count and starts[index] < end:
+                    for member_start, member_end, reference in members[index]:
+                        if member_start < end and member_end > start:
+                            references.add(reference)
+                    index += 1
+        if affecting is None:
+            consultation_rows.append(_not_affected_row(consultation, start, end))
             continue
         affected_count += 1
         cited.update(references)
         loss = _ZERO_EUR
         catch_up = 0
         reason = ConsultationReason.AFFECTED_NO_COMPENSATION
+        outcome = consultation.outcome
         # Rule 5: the fee of an affected consultation with a revenue-loss outcome.
-        if consultation.outcome in loss_outcomes:
+        if outcome in loss_outcomes:
             loss = consultation.fee
             revenue_loss += loss
             loss_intervals.append((start, end))
             reason = ConsultationReason.LOSS
-        # Rule 7: catch-up minutes of every needed service whose U(s) meets it.
-        elif consultation.outcome == COMPLETED:
+        # Rule 7: catch-up minutes of every needed service whose U(s) meets it. Not on top
+        # of a fee, should a methodology ever count "completed" as a loss: no double pay.
+        elif outcome == COMPLETED:
             for service in affecting:
                 catch_up += catch_up_per_service.get(service, 0)
             if catch_up:

@@ -26,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 __all__ = [
     "BRUSSELS",
+    "EPOCH",
+    "ONE_SECOND",
     "Interval",
     "SecondsInterval",
     "clip",
@@ -49,8 +51,10 @@ __all__ = [
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_ONE_SECOND = timedelta(seconds=1)
+#: ``(moment - EPOCH) // ONE_SECOND`` is ``to_epoch_seconds`` without the check, for hot
+#: loops over inputs validated on construction (a naive datetime still raises TypeError).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_SECOND = timedelta(seconds=1)
 
 #: ``(start, end)`` in whole seconds since the Unix epoch, half-open.
 SecondsInterval = tuple[int, int]
@@ -71,12 +75,12 @@ def to_epoch_seconds(moment: datetime) -> int:
     """
     _require_aware(moment, "moment")
     # Exact integer arithmetic on timedelta, no float rounding.
-    return (moment - _EPOCH) // _ONE_SECOND
+    return (moment - EPOCH) // ONE_SECOND
 
 
 def from_epoch_seconds(seconds: int) -> datetime:
     """The UTC datetime of ``seconds`` since the Unix epoch."""
-    return _EPOCH + timedelta(seconds=seconds)
+    return EPOCH + timedelta(seconds=seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,10 +107,16 @@ class Interval:
 
     @classmethod
     def from_seconds(cls, start: int, end: int) -> Interval:
-        return cls(from_epoch_seconds(start), from_epoch_seconds(end))
+        if end < start:
+            raise ValueError(f"interval ends before it starts: {start} > {end}")
+        # Already UTC and aware: skip __post_init__, dossiers build thousands of these.
+        interval = object.__new__(cls)
+        object.__setattr__(interval, "start", EPOCH + timedelta(seconds=start))
+        object.__setattr__(interval, "end", EPOCH + timedelta(seconds=end))
+        return interval
 
     def to_seconds(self) -> SecondsInterval:
-        return (self.start - _EPOCH) // _ONE_SECOND, (self.end - _EPOCH) // _ONE_SECOND
+        return (self.start - EPOCH) // ONE_SECOND, (self.end - EPOCH) // ONE_SECOND
 
     @property
     def seconds(self) -> int:
@@ -126,20 +136,22 @@ def merge_seconds(intervals: Iterable[SecondsInterval]) -> list[SecondsInterval]
     """Sorted, disjoint union: overlapping *and adjacent* intervals are merged, empty ones
     dropped. Every other function of the seconds API that says "merged" expects this shape."""
     merged: list[SecondsInterval] = []
-    current_start = current_end = 0
-    have_current = False
-    for start, end in sorted(intervals):
-        if start >= end:
-            continue
-        if have_current and start <= current_end:
-            if end > current_end:
-                current_end = end
-            continue
-        if have_current:
-            merged.append((current_start, current_end))
-        current_start, current_end, have_current = start, end, True
-    if have_current:
-        merged.append((current_start, current_end))
+    ordered = iter(sorted(intervals))
+    for current_start, current_end in ordered:
+        if current_start < current_end:
+            break
+    else:
+        return merged
+    append = merged.append
+    # Hot in the claim calculation: one comparison per interval in the common case.
+    for start, end in ordered:
+        if start > current_end:
+            if start < end:  # an empty interval adds nothing and must not start a piece
+                append((current_start, current_end))
+                current_start, current_end = start, end
+        elif end > current_end:
+            current_end = end
+    append((current_start, current_end))
     return merged
 
 
