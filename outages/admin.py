@@ -32,8 +32,16 @@ class IncidentAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRecord)
 class ImportRecordAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "file_name", "format", "outcome", "created_count",
-                    "updated_count", "unchanged_count", "created_by"]
+    list_display = [
+        "created_at",
+        "file_name",
+        "format",
+        "outcome",
+        "created_count",
+        "updated_count",
+        "unchanged_count",
+        "created_by",
+    ]
     list_filter = ["format", "outcome"]
     readonly_fields = [f.name for f in ImportRecord._meta.fields]
 

@@ -117,6 +117,9 @@ class ImportRecord(models.Model):
     updated_count = models.PositiveIntegerField(_("updated"), default=0)
     unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
     errors = models.JSONField(_("errors"), default=list, blank=True)
+    # Not errors: what an import read but did not use (e.g. Statuspage components that
+    # match no service). Kept so that the record tells the whole story of the file.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -134,7 +137,9 @@ class IncidentChange(models.Model):
         CREATED = "created", _("Created")
         UPDATED = "updated", _("Updated")
 
-    import_record = models.ForeignKey(ImportRecord, on_delete=models.CASCADE, related_name="changes")
+    import_record = models.ForeignKey(
+        ImportRecord, on_delete=models.CASCADE, related_name="changes"
+    )
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="changes")
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
 
@@ -142,3 +147,58 @@ class IncidentChange(models.Model):
         ordering = ["-import_record__created_at"]
         verbose_name = _("incident change")
         verbose_name_plural = _("incident changes")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.action} by import {self.import_record_id}"
+
+
+class PendingImport(models.Model):
+    """An uploaded file between its preview and the admin's confirmation.
+
+    The bytes wait under MEDIA_ROOT (never served), found through a random token kept in
+    the uploader's session; the checksum taken at upload is checked again on confirm, so
+    what is applied is exactly what was previewed. The same row then follows the import
+    through the task queue, so the result page can show progress and the outcome.
+    """
+
+    class State(models.TextChoices):
+        PREVIEWED = "previewed", _("Waiting for confirmation")
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        APPLIED = "applied", _("Applied")
+        REFUSED = "refused", _("Refused")
+        FAILED = "failed", _("Failed")
+
+    token = models.CharField(max_length=64, unique=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    format = models.CharField(_("format"), max_length=20, choices=ImportFormat.choices)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
+    stored_file = models.FileField(upload_to="pending-imports/", blank=True)
+    # The dry run's report, capped (interfaces: preview first, then confirm).
+    preview = models.JSONField(_("preview"), default=dict, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=State.choices, default=State.PREVIEWED
+    )
+    task_id = models.CharField(max_length=64, blank=True)
+    import_record = models.ForeignKey(
+        ImportRecord, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pending import")
+        verbose_name_plural = _("pending imports")
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_state_display()})"
+
+    @property
+    def is_working(self) -> bool:
+        return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -1,0 +1,228 @@
+"""CSV incident files (interfaces.md, "Outage data imports").
+
+A header row names the columns in any order; the delimiter is ``,`` or ``;`` (Belgian
+spreadsheets write ``;``), told apart on the header line; a byte-order mark and CRLF line
+ends are fine; a list of services is ``;``-separated and quoted when ``;`` is also the
+delimiter. Line numbers in issues are the file's physical lines (the header is line 1), so
+that a quoted cell spanning two lines does not shift the numbers of the rows after it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.utils.translation import gettext as _
+
+from outages.importers.fields import (
+    TITLE_MAX_LENGTH,
+    FieldError,
+    parse_impact,
+    parse_moment,
+    parse_reference,
+    parse_source_url,
+    parse_status,
+    split_service_list,
+)
+from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
+
+REQUIRED_COLUMNS = ("reference", "services", "start", "end", "impact")
+OPTIONAL_COLUMNS = ("status", "title", "source_url", "description")
+# Spellings a person may type in a header; the contract's names are the first ones.
+COLUMN_ALIASES = {"service": "services", "url": "source_url", "source": "source_url"}
+
+
+def _column_name(raw: str) -> str:
+    name = raw.strip().strip("\ufeff").strip().lower().replace(" ", "_")
+    return COLUMN_ALIASES.get(name, name)
+
+
+def detect_delimiter(header_line: str) -> str:
+    """``,`` or ``;``: the one that splits the header into more known column names."""
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(COLUMN_ALIASES)
+
+    def score(delimiter: str) -> tuple[int, int]:
+        cells = next(csv.reader([header_line], delimiter=delimiter), [])
+        names = [_column_name(cell) for cell in cells]
+        return sum(name in known for name in names), len(names)
+
+    return max((";", ","), key=score)
+
+
+def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
+    parsed = ParsedFile()
+    if not text.strip():
+        parsed.errors.append(ImportIssue(None, "", _("The file is empty.")))
+        return parsed
+    header_line = text.splitlines()[0]
+    delimiter = detect_delimiter(header_line)
+    # newline="" keeps CRLF and quoted line breaks for the csv module to handle.
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        parsed.errors.append(ImportIssue(1, "", _("Unreadable header: %(e)s") % {"e": exc}))
+        return parsed
+    columns = [_column_name(cell) for cell in header]
+    if not _check_header(columns, parsed):
+        return parsed
+
+    index = {name: position for position, name in enumerate(columns) if name}
+    line = reader.line_num
+    while True:
+        row_line = line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            parsed.errors.append(
+                ImportIssue(row_line, "", _("Unreadable line: %(e)s") % {"e": exc})
+            )
+            break
+        line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
+        if len(cells) > len(columns):
+            parsed.errors.append(_too_many_cells(row_line, len(cells), len(columns), delimiter))
+            continue
+        # Some programs drop trailing empty cells: they read as empty.
+        cells += [""] * (len(columns) - len(cells))
+        values = {name: cells[position] for name, position in index.items()}
+        row = _row(row_line, values, catalogue, parsed)
+        if row is not None:
+            parsed.rows.append(row)
+    return parsed
+
+
+def _check_header(columns: list[str], parsed: ParsedFile) -> bool:
+    seen: set[str] = set()
+    for name in columns:
+        if name and name in seen:
+            parsed.errors.append(
+                ImportIssue(1, name, _("The column “%(name)s” appears twice.") % {"name": name})
+            )
+        seen.add(name)
+    missing = [name for name in REQUIRED_COLUMNS if name not in seen]
+    for name in missing:
+        parsed.errors.append(
+            ImportIssue(
+                1,
+                name,
+                _(
+                    "The header has no “%(name)s” column. The header must name: "
+                    "%(required)s (and may add %(optional)s)."
+                )
+                % {
+                    "name": name,
+                    "required": ", ".join(REQUIRED_COLUMNS),
+                    "optional": ", ".join(OPTIONAL_COLUMNS),
+                },
+            )
+        )
+    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    for name in columns:
+        if name and name not in known:
+            parsed.warnings.append(
+                ImportIssue(1, name, _("The column “%(name)s” is ignored.") % {"name": name})
+            )
+    return not parsed.errors
+
+
+def _too_many_cells(line: int, count: int, expected: int, delimiter: str) -> ImportIssue:
+    message = _("This line has %(count)s values for %(expected)s columns.") % {
+        "count": count,
+        "expected": expected,
+    }
+    if delimiter == ";":
+        message += " " + _(
+            'With “;” as the delimiter, a list of services must be quoted: "recip-e;mycarenet".'
+        )
+    return ImportIssue(line, "", message)
+
+
+def _row(
+    line: int, values: dict[str, str], catalogue: ServiceCatalogue, parsed: ParsedFile
+) -> IncidentRow | None:
+    """One incident from a CSV line, or ``None`` after recording every problem it has
+    (all of them, not only the first: the admin fixes the file once)."""
+    errors: list[ImportIssue] = []
+    reference = values["reference"].strip()
+
+    def read(column: str, reader):
+        try:
+            return reader(values[column])
+        except FieldError as exc:
+            errors.append(ImportIssue(line, column, str(exc), reference))
+            return None
+
+    read("reference", parse_reference)
+    slugs = _services(line, values["services"], catalogue, reference, errors)
+    start = read("start", parse_moment)
+    end = read("end", parse_moment) if values["end"].strip() else None
+    impact = read("impact", parse_impact)
+    status = read("status", parse_status) if "status" in values else "confirmed"
+    source_url = read("source_url", parse_source_url) if "source_url" in values else None
+    title = values["title"].strip() if "title" in values else None
+    if title is not None and len(title) > TITLE_MAX_LENGTH:
+        errors.append(
+            ImportIssue(
+                line,
+                "title",
+                _("The title is longer than %(max)s characters.") % {"max": TITLE_MAX_LENGTH},
+                reference,
+            )
+        )
+    if start is not None and end is not None and end < start:
+        errors.append(ImportIssue(line, "end", _("The end is before the start."), reference))
+    if errors:
+        parsed.errors.extend(errors)
+        return None
+    return IncidentRow(
+        line=line,
+        reference=reference,
+        services=slugs,
+        start=start,
+        end=end,
+        impact=impact,
+        status=status,
+        title=title,
+        description=values["description"].strip() if "description" in values else None,
+        source_url=source_url,
+    )
+
+
+def _services(
+    line: int,
+    value: str,
+    catalogue: ServiceCatalogue,
+    reference: str,
+    errors: list[ImportIssue],
+) -> tuple[str, ...]:
+    names = split_service_list(value)
+    if not names:
+        errors.append(ImportIssue(line, "services", _("No service is given."), reference))
+        return ()
+    slugs: list[str] = []
+    for name in names:
+        slug = catalogue.slug(name)
+        if slug is None:
+            errors.append(unknown_service(line, "services", name, catalogue, reference))
+        elif slug not in slugs:
+            slugs.append(slug)
+    return tuple(sorted(slugs))
+
+
+def unknown_service(
+    line: int | None, column: str, name: str, catalogue: ServiceCatalogue, reference: str
+) -> ImportIssue:
+    return ImportIssue(
+        line,
+        column,
+        _(
+            "“%(name)s” is not a known service. Known services: %(slugs)s "
+            "(an administrator adds services in the Django admin)."
+        )
+        % {"name": name, "slugs": ", ".join(sorted(catalogue.slugs))},
+        reference,
+    )

@@ -1,0 +1,112 @@
+"""Plain data that the parsers produce: incident rows, issues, the service catalogue.
+
+No ORM here: a parser turns bytes into these, the import service (outages.services.imports)
+compares them with the database and writes. That split keeps every format rule testable
+without a database and lets the preview and the real import share one code path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ImportIssue:
+    """An error or a warning about one place of the file.
+
+    ``line`` is the physical line of the file (1-based; the header is line 1 in a CSV),
+    ``None`` when the issue concerns the whole file. ``column`` names the CSV column,
+    the iCalendar property or the JSON field.
+    """
+
+    line: int | None
+    column: str
+    message: str
+    reference: str = ""
+
+    def as_dict(self) -> dict:
+        return {
+            "line": self.line,
+            "column": self.column,
+            "message": str(self.message),
+            "reference": self.reference,
+        }
+
+    def __str__(self) -> str:
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column:
+            where.append(f"column {self.column}")
+        prefix = ", ".join(where)
+        return f"{prefix}: {self.message}" if prefix else str(self.message)
+
+
+@dataclass(frozen=True, slots=True)
+class IncidentRow:
+    """One valid incident read from a file.
+
+    ``title``, ``description`` and ``source_url`` are ``None`` when the file does not carry
+    them at all (no such column or property): an update then leaves the stored value
+    alone, while an empty cell does clear it.
+    """
+
+    line: int | None
+    reference: str
+    services: tuple[str, ...]
+    start: datetime
+    end: datetime | None
+    impact: str
+    status: str
+    title: str | None = None
+    description: str | None = None
+    source_url: str | None = None
+
+
+@dataclass
+class ParsedFile:
+    rows: list[IncidentRow] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[ImportIssue] = field(default_factory=list)
+    # Entries the file holds but that are deliberately not imported (a Statuspage
+    # incident whose components match no service, a cancelled iCalendar event).
+    skipped: list[ImportIssue] = field(default_factory=list)
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class ServiceCatalogue:
+    """The services an import may name: by slug, or (Statuspage, iCalendar) by a name in
+    any of the three languages, case-insensitively."""
+
+    slugs: frozenset[str]
+    by_name: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, services: Iterable[tuple[str, ...]]) -> ServiceCatalogue:
+        """``services``: tuples ``(slug, name, name, ...)``."""
+        slugs: set[str] = set()
+        by_name: dict[str, str] = {}
+        for slug, *names in services:
+            slugs.add(slug)
+            for name in names:
+                if name:
+                    by_name.setdefault(_key(name), slug)
+        # A slug always wins over another service's name that happens to spell it.
+        for slug in slugs:
+            by_name[_key(slug)] = slug
+        return cls(frozenset(slugs), by_name)
+
+    def slug(self, text: str) -> str | None:
+        """The slug ``text`` spells, ignoring case (``Recip-e`` → ``recip-e``)."""
+        candidate = text.strip().lower()
+        return candidate if candidate in self.slugs else None
+
+    def match(self, text: str) -> str | None:
+        """The slug of the service ``text`` names by slug or by name, ignoring case."""
+        return self.by_name.get(_key(text))
