@@ -6,4 +6,10 @@ app_name = "outages"
 
 urlpatterns = [
     path("", views.calendar, name="calendar"),
+    path("calendar.ics", views.calendar_feed, name="feed"),
+    # References come from other systems (iCalendar UIDs may hold "/" or "@").
+    path("incidents/<path:reference>/", views.incident_detail, name="incident"),
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<str:token>/", views.import_detail, name="import_detail"),
+    path("import/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
 ]

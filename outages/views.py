@@ -1,13 +1,189 @@
-from django.shortcuts import render
+"""Pages of the official incident calendar: public reading, admin imports."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from outages.models import Incident
+from claims.permissions import admin_required, is_admin
+from outages.demo import DEMO_REFERENCE_PREFIX
+from outages.feed import calendar_feed as build_calendar_feed
+from outages.forms import IncidentImportForm
+from outages.models import Impact, Incident, IncidentStatus, PendingImport, Service
+from outages.selectors import (
+    calendar_month,
+    incident_with_history,
+    incidents_for_feed,
+    pending_import_for,
+    recent_imports,
+    service_list,
+)
+from outages.services.pending_imports import pending_import_confirm, pending_import_create
+
+# The session keeps the tokens of the uploads this browser may confirm.
+SESSION_IMPORTS = "outage_import_tokens"
+_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 
 
+def _month_from(request) -> tuple[int, int]:
+    value = request.GET.get("month", "").strip()
+    if not value:
+        today = timezone.localdate()
+        return today.year, today.month
+    match = _MONTH.match(value)
+    if not match or not 1 <= int(match.group(2)) <= 12 or not 1970 <= int(match.group(1)) <= 2100:
+        raise Http404("Not a month")
+    return int(match.group(1)), int(match.group(2))
+
+
+def _selected_service(request, services: list[Service]) -> Service | None:
+    slug = request.GET.get("service", "").strip()
+    if not slug:
+        return None
+    for service in services:
+        if service.slug == slug:
+            return service
+    raise Http404("Unknown service")
+
+
+def _calendar_url(year: int, month: int, service: Service | None) -> str:
+    query = {"month": f"{year:04d}-{month:02d}"}
+    if service is not None:
+        query["service"] = service.slug
+    return f"{reverse('outages:calendar')}?{urlencode(query)}"
+
+
+@require_GET
 def calendar(request):
-    """Public month calendar of the official incidents (expanded by the calendar feature)."""
-    today = timezone.localdate()
-    incidents = Incident.objects.prefetch_related("services").filter(
-        start__year=today.year, start__month=today.month
-    )
-    return render(request, "outages/calendar.html", {"incidents": incidents})
+    """The month calendar, its figures per service and a chart of downtime per day."""
+    year, month = _month_from(request)
+    services = service_list()
+    selected = _selected_service(request, services)
+    month_data = calendar_month(year=year, month=month, selected=selected, services=services)
+    previous = (year - 1, 12) if month == 1 else (year, month - 1)
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    feed_url = reverse("outages:feed")
+    if selected is not None:
+        feed_url += "?" + urlencode({"service": selected.slug})
+    ctx = {
+        "cal": month_data,
+        "month_value": f"{year:04d}-{month:02d}",
+        "previous_url": _calendar_url(*previous, selected),
+        "next_url": _calendar_url(*following, selected),
+        "previous_month": date(*previous, 1),
+        "next_month": date(*following, 1),
+        "feed_url": feed_url,
+        "impact_choices": Impact.choices,
+        "counted_impacts": [
+            label for value, label in Impact.choices if value in month_data.rule.impacts
+        ],
+        "counted_statuses": [
+            label for value, label in IncidentStatus.choices if value in month_data.rule.statuses
+        ],
+        "has_demo": any(
+            incident.reference.startswith(DEMO_REFERENCE_PREFIX)
+            for incident in month_data.incidents
+        ),
+    }
+    return render(request, "outages/calendar.html", ctx)
+
+
+@require_GET
+def incident_detail(request, reference: str):
+    try:
+        incident = incident_with_history(reference)
+    except Incident.DoesNotExist:
+        raise Http404("No such incident") from None
+    now = timezone.now()
+    end = incident.end or now
+    ctx = {
+        "incident": incident,
+        "services": list(incident.services.all()),
+        "changes": list(incident.changes.all()),
+        "duration_seconds": max(0, int((end - incident.start).total_seconds())),
+        "is_demo": incident.reference.startswith(DEMO_REFERENCE_PREFIX),
+        "show_files": is_admin(request.user),
+        "calendar_url": _calendar_url(
+            timezone.localtime(incident.start).year, timezone.localtime(incident.start).month, None
+        ),
+    }
+    return render(request, "outages/incident_detail.html", ctx)
+
+
+@require_GET
+def calendar_feed(request):
+    """``/outages/calendar.ics[?service=slug]``: every incident, for calendar programs."""
+    services = service_list()
+    selected = _selected_service(request, services)
+    name = "eHealth incidents" if selected is None else f"eHealth incidents: {selected.slug}"
+    body = build_calendar_feed(incidents_for_feed(service=selected), name=name, now=timezone.now())
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    return response
+
+
+@admin_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request):
+    form = IncidentImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        pending = pending_import_create(
+            data=upload.read(),
+            file_name=upload.name,
+            format=form.cleaned_data["format"],
+            user=request.user,
+        )
+        tokens = request.session.get(SESSION_IMPORTS, [])
+        request.session[SESSION_IMPORTS] = [*tokens[-19:], pending.token]
+        return redirect("outages:import_detail", token=pending.token)
+    ctx = {"form": form, "imports": recent_imports()}
+    return render(request, "outages/import_upload.html", ctx)
+
+
+def _pending_or_404(request, token: str) -> PendingImport:
+    if token not in request.session.get(SESSION_IMPORTS, []):
+        raise Http404("Not your upload")
+    try:
+        return pending_import_for(token=token, user=request.user)
+    except PendingImport.DoesNotExist:
+        raise Http404("Not your upload") from None
+
+
+@admin_required
+@require_GET
+def import_detail(request, token: str):
+    """The preview before confirmation, then the progress and the outcome."""
+    pending = _pending_or_404(request, token)
+    preview = pending.preview
+    ctx = {
+        "pending": pending,
+        "preview": preview,
+        "can_confirm": pending.state == PendingImport.State.PREVIEWED
+        and not preview.get("error_count")
+        and bool(pending.stored_file),
+        "rows_cut": preview.get("row_count", 0) > len(preview.get("rows", [])),
+        "record": pending.import_record,
+    }
+    return render(request, "outages/import_detail.html", ctx)
+
+
+@admin_required
+@require_POST
+def import_confirm(request, token: str):
+    pending = _pending_or_404(request, token)
+    try:
+        pending = pending_import_confirm(pending=pending)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("outages:import_detail", token=pending.token)

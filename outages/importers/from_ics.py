@@ -140,6 +140,8 @@ def _row(line, event, catalogue: ServiceCatalogue, parsed: ParsedFile) -> Incide
     title = _text(event, "SUMMARY")
     if title is not None:
         title = " ".join(title.split())
+        if title == reference:
+            title = ""  # the feed writes the reference for an untitled incident
         if len(title) > TITLE_MAX_LENGTH:
             errors.append(
                 ImportIssue(

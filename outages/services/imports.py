@@ -71,6 +71,7 @@ class ImportReport:
     warnings: list[ImportIssue] = field(default_factory=list)
     rows: list[RowFate] = field(default_factory=list)
     import_record: ImportRecord | None = None
+    first_month: str | None = None  # "YYYY-MM" of the earliest incident, for a link
 
     @property
     def ok(self) -> bool:
@@ -106,6 +107,7 @@ class ImportReport:
             "errors": [issue.as_dict() for issue in self.errors[:issue_limit]],
             "warnings": [issue.as_dict() for issue in self.warnings[:issue_limit]],
             "rows": [row.as_dict() for row in self.rows[:row_limit]],
+            "first_month": self.first_month,
         }
 
 
@@ -235,6 +237,9 @@ def incidents_import(
         report.rows.sort(key=lambda row: (row.line is None, row.line or 0))
         return _refuse(report, data=data, user=user)
 
+    if parsed.rows:
+        earliest = min(row.start for row in parsed.rows)
+        report.first_month = f"{timezone.localtime(earliest):%Y-%m}"
     existing = _load_existing([row.reference for row in parsed.rows])
     to_create: list[tuple[IncidentRow, dict, set[int]]] = []
     to_update: list[tuple[IncidentRow, dict, set[int], _Stored]] = []

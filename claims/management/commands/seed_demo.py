@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from claims.demo import seed_accounts
+from outages.demo import seed_calendar
 
 
 class Command(BaseCommand):
@@ -11,3 +12,8 @@ class Command(BaseCommand):
         self.stdout.write("Demo accounts (log in at /account/login/):")
         for role, email, password in accounts:
             self.stdout.write(f"  {role:<9} {email:<24} password: {password}")
+        created, updated = seed_calendar()
+        self.stdout.write(
+            f"Demo calendar, January 2024 (Recip-e down 847 min): "
+            f"{created} incidents created, {updated} reset; see /outages/?month=2024-01"
+        )

@@ -1,0 +1,143 @@
+"""The browser's import: upload → preview (a dry run) → confirm → a background task.
+
+The uploaded bytes wait under MEDIA_ROOT in a ``PendingImport`` found by a random token
+that the view keeps in the uploader's session; confirming checks the file's SHA-256
+against the one previewed, so what is applied is exactly what the admin looked at.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from outages.models import PendingImport
+from outages.services.imports import incidents_import
+
+# Previews nobody confirmed are removed after this long (with their stored bytes).
+PENDING_LIFETIME = timedelta(days=2)
+
+
+def _purge_stale_previews() -> None:
+    stale = PendingImport.objects.filter(
+        state=PendingImport.State.PREVIEWED, created_at__lt=timezone.now() - PENDING_LIFETIME
+    )
+    for pending in stale:
+        if pending.stored_file:
+            pending.stored_file.delete(save=False)
+        pending.delete()
+
+
+def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> PendingImport:
+    """Preview ``data`` (nothing is written to the calendar) and keep it for confirmation."""
+    _purge_stale_previews()
+    report = incidents_import(
+        data=data, file_name=file_name, format=format, user=user, dry_run=True
+    )
+    pending = PendingImport(
+        token=secrets.token_urlsafe(32),
+        created_by=user,
+        file_name=file_name[:255],
+        format=format,
+        checksum=report.checksum,
+        size=len(data),
+        preview=report.preview_dict(),
+    )
+    if report.ok:
+        # Only a file that can be applied is worth keeping until the confirmation.
+        pending.stored_file.save(f"{pending.token}.upload", ContentFile(data), save=False)
+    pending.full_clean()
+    pending.save()
+    return pending
+
+
+def _stored_bytes(pending: PendingImport) -> bytes:
+    with pending.stored_file.open("rb") as stored:
+        data = stored.read()
+    if hashlib.sha256(data).hexdigest() != pending.checksum:
+        raise ValidationError(
+            _("The stored file no longer matches the one previewed. Upload it again.")
+        )
+    return data
+
+
+def pending_import_confirm(*, pending: PendingImport) -> PendingImport:
+    """Queue the import of a previewed file; with the immediate task backend (development,
+    tests) it runs at once, otherwise a ``db_worker`` picks it up."""
+    from outages.tasks import pending_import_apply  # the task module imports this one
+
+    if pending.state != PendingImport.State.PREVIEWED:
+        raise ValidationError(_("This import was already confirmed."))
+    if pending.preview.get("error_count") or not pending.stored_file:
+        raise ValidationError(
+            _("A file with errors cannot be imported. Fix it and upload it again.")
+        )
+    try:
+        _stored_bytes(pending)
+    except (ValidationError, OSError) as exc:
+        PendingImport.objects.filter(pk=pending.pk).update(
+            state=PendingImport.State.FAILED,
+            message=str(getattr(exc, "message", exc)),
+            finished_at=timezone.now(),
+        )
+        raise ValidationError(
+            _("The stored file no longer matches the one previewed. Upload it again.")
+        ) from exc
+    # A conditional update, so that a double click cannot queue the same file twice.
+    queued = PendingImport.objects.filter(
+        pk=pending.pk, state=PendingImport.State.PREVIEWED
+    ).update(state=PendingImport.State.QUEUED)
+    if not queued:
+        raise ValidationError(_("This import was already confirmed."))
+    result = pending_import_apply.enqueue(pending.pk)
+    PendingImport.objects.filter(pk=pending.pk).update(task_id=str(result.id)[:64])
+    pending.refresh_from_db()
+    return pending
+
+
+def pending_import_run(*, pending_id: int) -> dict:
+    """The task's body: apply the file (all or nothing) and record how it went."""
+    claimed = PendingImport.objects.filter(pk=pending_id, state=PendingImport.State.QUEUED).update(
+        state=PendingImport.State.RUNNING
+    )
+    if not claimed:
+        return {"skipped": True}  # delivered twice, or no longer queued
+    pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
+    try:
+        data = _stored_bytes(pending)
+        report = incidents_import(
+            data=data,
+            file_name=pending.file_name,
+            format=pending.format,
+            user=pending.created_by,
+            dry_run=False,
+        )
+    except Exception as exc:
+        PendingImport.objects.filter(pk=pending_id).update(
+            state=PendingImport.State.FAILED,
+            message=str(getattr(exc, "message", exc))[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    with transaction.atomic():
+        PendingImport.objects.filter(pk=pending_id).update(
+            state=PendingImport.State.APPLIED if report.applied else PendingImport.State.REFUSED,
+            import_record=report.import_record,
+            message=report.summary_line() if report.ok else "; ".join(map(str, report.errors[:20])),
+            finished_at=timezone.now(),
+        )
+    # The ImportRecord keeps its own copy of the raw file.
+    pending.stored_file.delete(save=False)
+    PendingImport.objects.filter(pk=pending_id).update(stored_file="")
+    return {
+        "created": report.created,
+        "updated": report.updated,
+        "unchanged": report.unchanged,
+        "errors": len(report.errors),
+    }
