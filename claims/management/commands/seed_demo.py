@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from claims.demo import seed_accounts
+from claims.demo import seed_accounts, seed_declarations
 from outages.demo import seed_calendar
 
 
@@ -16,4 +16,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo calendar, January 2024 (Recip-e down 847 min): "
             f"{created} incidents created, {updated} reset; see /outages/?month=2024-01"
+        )
+        slots, consultations, claim = seed_declarations()
+        self.stdout.write(
+            f"Demo doctor's January 2024: {slots} slots and {consultations} consultations"
+            + (f", draft claim #{claim.pk}" if claim else "")
+            + "; log in as the doctor to see the dashboard"
         )

@@ -1,0 +1,178 @@
+"""The claim pages: a period's live claim, a claim's page, submission, deleting a draft.
+
+A draft is computed live with today's calendar and the current methodology; a
+submitted claim is shown from its frozen snapshot only, with a note when today's
+calendar would give other figures.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from claims.forms.claims import DeclarationForm, PeriodForm
+from claims.models import Claim, Methodology
+from claims.permissions import doctor_required
+from claims.selectors import (
+    claim_for_period,
+    claim_live_snapshot,
+    claim_page,
+    claim_recomputation,
+    claim_report,
+)
+from claims.services.claims import claim_delete_draft, claim_file, claim_submit
+from claims.views.periods import PagePeriod, page_period
+
+
+def _after_submit(request, claim: Claim) -> None:
+    """The one place where what follows a submission happens (the dossier feature hooks
+    its PDF rendering here); ``claim_submit`` itself stays free of it."""
+    messages.success(
+        request,
+        _("Your claim #%(id)s is submitted. Its figures are now frozen.") % {"id": claim.pk},
+    )
+
+
+def _render(request, *, period, claim, declaration_form, period_form=None):
+    if claim is not None and claim.is_frozen:
+        snapshot = claim.snapshot
+        recomputation = claim_recomputation(snapshot=snapshot)
+    else:
+        try:
+            report = claim_report(
+                claim=claim,
+                doctor=request.user.doctor,
+                first_day=period[0],
+                last_day=period[1],
+            )
+        except Methodology.DoesNotExist:
+            return render(request, "claims/no_methodology.html", status=503)
+        snapshot = claim_live_snapshot(report)
+        recomputation = None
+    page = claim_page(snapshot)
+    period_form = period_form if period_form is not None else PeriodForm()
+    return render(
+        request,
+        "claims/claim.html",
+        {
+            "claim": claim,
+            "page": page,
+            "recomputation": recomputation,
+            "declaration_form": declaration_form,
+            "period": PagePeriod(page.first_day, page.last_day, period_form),
+            "query": f"from={page.first_day.isoformat()}&to={page.last_day.isoformat()}",
+        },
+    )
+
+
+@doctor_required
+@require_http_methods(["GET", "POST"])
+def claim_period(request):
+    """The claim of a period (a month by default), before a claim exists or as a draft."""
+    doctor = request.user.doctor
+    if request.method == "POST":
+        period_form = PeriodForm(request.POST)
+        declaration_form = DeclarationForm(request.POST)
+        if not period_form.is_valid():
+            raise Http404
+        first_day, last_day = period_form.cleaned_data["from_"], period_form.cleaned_data["to"]
+        if declaration_form.is_valid():
+            try:
+                claim = claim_file(
+                    doctor=doctor,
+                    first_day=first_day,
+                    last_day=last_day,
+                    user=request.user,
+                    declaration_accepted=True,
+                )
+            except ValidationError as error:
+                declaration_form.add_error(None, error.messages)
+            else:
+                _after_submit(request, claim)
+                return redirect("claims:claim", pk=claim.pk)
+        return _render(
+            request,
+            period=(first_day, last_day),
+            claim=None,
+            declaration_form=declaration_form,
+            period_form=period_form,
+        )
+    period = page_period(request, doctor)
+    claim = claim_for_period(doctor=doctor, first_day=period.first_day, last_day=period.last_day)
+    if claim is not None:
+        return redirect("claims:claim", pk=claim.pk)
+    return _render(
+        request,
+        period=(period.first_day, period.last_day),
+        claim=None,
+        declaration_form=DeclarationForm(),
+        period_form=period.form,
+    )
+
+
+def _own_claim(request, pk) -> Claim:
+    return get_object_or_404(
+        Claim.objects.select_related("methodology", "doctor__user"),
+        pk=pk,
+        doctor=request.user.doctor,
+    )
+
+
+@doctor_required
+def claim_detail(request, pk):
+    claim = _own_claim(request, pk)
+    return _render(
+        request,
+        period=(claim.period_start, claim.period_end),
+        claim=claim,
+        declaration_form=DeclarationForm(),
+    )
+
+
+@doctor_required
+@require_POST
+def claim_submit_view(request, pk):
+    claim = _own_claim(request, pk)
+    form = DeclarationForm(request.POST)
+    if form.is_valid():
+        try:
+            claim = claim_submit(claim=claim, user=request.user, declaration_accepted=True)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            _after_submit(request, claim)
+            return redirect("claims:claim", pk=claim.pk)
+    return _render(
+        request,
+        period=(claim.period_start, claim.period_end),
+        claim=claim,
+        declaration_form=form,
+    )
+
+
+@doctor_required
+@require_http_methods(["GET", "POST"])
+def claim_delete(request, pk):
+    claim = _own_claim(request, pk)
+    error = None
+    if request.method == "POST":
+        try:
+            claim_delete_draft(claim=claim)
+        except ValidationError as exc:
+            error = exc.messages[0]
+        else:
+            messages.success(request, _("The draft claim is deleted."))
+            return redirect("home")
+    return render(
+        request,
+        "claims/confirm_delete.html",
+        {
+            "object": claim,
+            "kind": "claim",
+            "error": error,
+            "cancel_url": reverse("claims:claim", args=[claim.pk]),
+        },
+    )

@@ -1,0 +1,91 @@
+"""CSV uploads of a doctor's slots and consultations: upload, preview, confirm.
+
+The same engine as the ``import_slots`` / ``import_consultations`` commands: nothing is
+written until the doctor confirms a preview without errors, and the confirmation reads
+the file again and re-checks every row.
+"""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+
+from claims.forms.imports import ConfirmForm, UploadForm
+from claims.importers.consultations import consultations_preview
+from claims.importers.pending import pending_delete, pending_load, pending_save
+from claims.importers.slots import slots_preview
+from claims.permissions import doctor_required
+
+KINDS = {
+    "slots": {
+        "preview": slots_preview,
+        "list": "claims:slots",
+        "title": gettext_lazy("Import affected time slots"),
+        "example": "start,end,services,note\n"
+        "2024-01-15T07:30,2024-01-15T10:00,recip-e,waiting for Recip-e\n",
+    },
+    "consultations": {
+        "preview": consultations_preview,
+        "list": "claims:consultations",
+        "title": gettext_lazy("Import consultations"),
+        "example": "start,duration_minutes,code,fee,services,outcome\n"
+        "2024-01-15T09:40,20,101076,31.81,recip-e;mycarenet,cancelled\n",
+    },
+}
+
+
+def _owner(request) -> str:
+    return f"doctor-{request.user.doctor.pk}"
+
+
+@doctor_required
+@require_http_methods(["GET", "POST"])
+def import_file(request, kind):
+    if kind not in KINDS:
+        raise Http404
+    config = KINDS[kind]
+    doctor = request.user.doctor
+    context = {"kind": kind, "config": config, "title": config["title"]}
+
+    if request.method == "POST" and "token" in request.POST:
+        confirm = ConfirmForm(request.POST)
+        data = None
+        if confirm.is_valid():
+            token = confirm.cleaned_data["token"]
+            data = pending_load(owner=_owner(request), kind=kind, token=token)
+        if data is None:
+            messages.error(request, _("This preview has expired: upload the file again."))
+            return redirect("claims:import", kind=kind)
+        preview = config["preview"](doctor=doctor, data=data)
+        if preview.is_valid:
+            preview.apply()
+            pending_delete(owner=_owner(request), kind=kind, token=token)
+            messages.success(
+                request,
+                _("Imported: %(created)s new, %(updated)s changed, %(unchanged)s unchanged.")
+                % {
+                    "created": preview.created,
+                    "updated": preview.updated,
+                    "unchanged": preview.unchanged,
+                },
+            )
+            return redirect(config["list"])
+        # Something changed since the preview (a claim was submitted meanwhile…).
+        context.update(preview=preview, form=UploadForm())
+        return render(request, "claims/import.html", context)
+
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data["file"].read()
+        preview = config["preview"](doctor=doctor, data=data)
+        context["preview"] = preview
+        context["file_name"] = form.cleaned_data["file"].name
+        if preview.is_valid:
+            context["confirm"] = ConfirmForm(
+                initial={"token": pending_save(owner=_owner(request), kind=kind, data=data)}
+            )
+        form = UploadForm()
+    context["form"] = form
+    return render(request, "claims/import.html", context)
