@@ -65,12 +65,30 @@ def parse_ics(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
         parsed.errors.append(ImportIssue(None, "", _("The file holds no event (VEVENT).")))
         return parsed
     lines = _event_lines(text)
+    physical = text.splitlines()
     for position, event in enumerate(events):
         line = lines[position] if position < len(lines) else None
-        row = _row(line, event, catalogue, parsed)
+        row = _row(line, event, catalogue, parsed, _property_lines(physical, line))
         if row is not None:
             parsed.rows.append(row)
     return parsed
+
+
+def _property_lines(physical: list[str], event_line: int | None) -> dict[str, int]:
+    """Where each property of the event starting on ``event_line`` is written, so that an
+    issue points at its own line (the event's first line when a name is not found)."""
+    found: dict[str, int] = {}
+    if event_line is None:
+        return found
+    for number in range(event_line, len(physical)):
+        content = physical[number]
+        if content[:1] in (" ", "\t"):
+            continue  # a folded continuation
+        name = re.split(r"[;:]", content, maxsplit=1)[0].strip().upper()
+        if name == "END" and content.strip().upper() == "END:VEVENT":
+            break
+        found.setdefault(name, number + 1)
+    return found
 
 
 def _text(event, name: str) -> str | None:
@@ -82,30 +100,43 @@ def _text(event, name: str) -> str | None:
     return str(value)
 
 
-def _row(line, event, catalogue: ServiceCatalogue, parsed: ParsedFile) -> IncidentRow | None:
+def _row(
+    event_line, event, catalogue: ServiceCatalogue, parsed: ParsedFile, where: dict[str, int]
+) -> IncidentRow | None:
     errors: list[ImportIssue] = []
+
+    def line_of(name: str) -> int | None:
+        return where.get(name, event_line)
+
     uid = (_text(event, "UID") or "").strip()
     broken = {name.upper() for name, _message in event.errors}
     for name, message in event.errors:
         errors.append(
-            ImportIssue(line, name.upper(), _("Unreadable value: %(e)s") % {"e": message}, uid)
+            ImportIssue(
+                line_of(name.upper()),
+                name.upper(),
+                _("Unreadable value: %(e)s") % {"e": message},
+                uid,
+            )
         )
 
     def read(name: str, reader, value):
         try:
             return reader(value)
         except FieldError as exc:
-            errors.append(ImportIssue(line, name, str(exc), uid))
+            errors.append(ImportIssue(line_of(name), name, str(exc), uid))
             return None
 
     reference = read("UID", parse_reference, uid)
     if (_text(event, "STATUS") or "").strip().upper() == "CANCELLED":
-        parsed.skipped.append(ImportIssue(line, "STATUS", _("Cancelled event: not imported."), uid))
+        parsed.skipped.append(
+            ImportIssue(event_line, "STATUS", _("Cancelled event: not imported."), uid)
+        )
         return None
     if event.get("RRULE") is not None:
         parsed.warnings.append(
             ImportIssue(
-                line,
+                line_of("RRULE"),
                 "RRULE",
                 _("The event repeats; only its first occurrence is imported."),
                 uid,
@@ -115,13 +146,15 @@ def _row(line, event, catalogue: ServiceCatalogue, parsed: ParsedFile) -> Incide
     start = end = None
     if "DTSTART" not in broken:
         if event.get("DTSTART") is None:
-            errors.append(ImportIssue(line, "DTSTART", _("The event has no start (DTSTART)."), uid))
+            errors.append(
+                ImportIssue(event_line, "DTSTART", _("The event has no start (DTSTART)."), uid)
+            )
         else:
             start = read("DTSTART", _start_of, event["DTSTART"])
     if start is not None and not {"DTEND", "DURATION"} & broken:
         end = read("DTEND", lambda _value: _end_of(event, start), None)
 
-    slugs = _services(line, event, catalogue, uid, errors)
+    slugs = _services(line_of("CATEGORIES"), event, catalogue, uid, errors)
     impact_text = _text(event, "X-IMPACT")
     impact = (
         read("X-IMPACT", parse_impact, impact_text)
@@ -145,7 +178,7 @@ def _row(line, event, catalogue: ServiceCatalogue, parsed: ParsedFile) -> Incide
         if len(title) > TITLE_MAX_LENGTH:
             errors.append(
                 ImportIssue(
-                    line,
+                    line_of("SUMMARY"),
                     "SUMMARY",
                     _("The title is longer than %(max)s characters.") % {"max": TITLE_MAX_LENGTH},
                     uid,
@@ -153,12 +186,14 @@ def _row(line, event, catalogue: ServiceCatalogue, parsed: ParsedFile) -> Incide
             )
     description = _text(event, "DESCRIPTION")
     if start is not None and end is not None and end < start:
-        errors.append(ImportIssue(line, "DTEND", _("The end is before the start."), uid))
+        errors.append(
+            ImportIssue(line_of("DTEND"), "DTEND", _("The end is before the start."), uid)
+        )
     if errors:
         parsed.errors.extend(errors)
         return None
     return IncidentRow(
-        line=line,
+        line=event_line,
         reference=reference,
         services=slugs,
         start=start,
