@@ -1,0 +1,144 @@
+"""Step two of the dossier: ``DossierData`` → HTML (a Django template) → PDF/A-3b.
+
+As django-weasyprint does it: render a normal template, then
+``HTML(string=..., base_url=..., url_fetcher=...)``. The URL fetcher serves the
+stylesheet from ``static/`` on disk through Django's staticfiles finders and refuses
+everything else: a dossier never fetches anything over HTTP and never reaches the network,
+so it renders the same offline, in a worker, or on a server without outbound access.
+
+The PDF is PDF/A-3b (archival, fonts embedded) with the computation attached as JSON
+(``claim-<id>.json``, relationship "Data"), so anyone can re-check the figures by machine.
+Its metadata dates come from the claim, not the clock: one claim gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import mimetypes
+from datetime import UTC
+from pathlib import Path, PurePosixPath
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from weasyprint import HTML, Attachment
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from claims.dossier.data import DossierData
+from outages.intervals import BRUSSELS
+
+DOSSIER_TEMPLATE = "claims/dossier/dossier.html"
+PDF_VARIANT = "pdf/a-3b"
+#: Relative URLs of the template (``{% static %}`` gives ``/static/...``) resolve against
+#: this base, so the fetcher only ever sees ``file:///static/...`` for our own files.
+BASE_URL = "file:///"
+
+# WeasyPrint reports each step of every rendering at INFO; the project logs INFO, and a
+# server rendering dossiers all day does not need seven lines for each.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+class DossierResourceRefused(ValueError):
+    """The dossier asked for something that is not one of our static files."""
+
+
+class StaticFilesFetcher(URLFetcher):
+    """Our static files from disk; nothing else, never over the network.
+
+    ``fail_on_errors``: a refused or missing resource stops the rendering instead of
+    giving a dossier that silently lacks its stylesheet.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False, fail_on_errors=True)
+
+    def static_name(self, url: str) -> str:
+        """The static file name that ``url`` designates; refuses any other URL."""
+        static_url = settings.STATIC_URL
+        if static_url.startswith(("http://", "https://", "//")):
+            # A CDN in production: {% static %} writes that URL, but the file is ours and
+            # on disk, so it is read there and the CDN is never asked.
+            if not url.startswith(static_url):
+                raise DossierResourceRefused(f"Not a static file of the project: {url}")
+            path = "/" + url.removeprefix(static_url)
+            prefix = "/"
+        else:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                raise DossierResourceRefused(f"The dossier fetches no URL: {url}")
+            path = unquote(parts.path)
+            prefix = "/" + static_url.strip("/") + "/"
+        if not path.startswith(prefix):
+            raise DossierResourceRefused(f"Not a static file of the project: {url}")
+        name = path.removeprefix(prefix)
+        if not name or ".." in PurePosixPath(name).parts:
+            raise DossierResourceRefused(f"Not a static file of the project: {url}")
+        return name
+
+    def static_path(self, name: str) -> Path:
+        found = finders.find(name)
+        if not found and Path(settings.STATIC_ROOT).is_dir():
+            # After collectstatic, {% static %} may write a hashed name that only the
+            # collected folder holds.
+            candidate = Path(staticfiles_storage.path(name))
+            if candidate.is_file():
+                found = str(candidate)
+        if not found:
+            raise DossierResourceRefused(f"No static file {name!r}.")
+        return Path(found)
+
+    def fetch(self, url, headers=None):
+        name = self.static_name(url)
+        path = self.static_path(name)
+        content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": content_type})
+
+
+def _associate_files_once(document, pdf) -> None:
+    """WeasyPrint 70 lists the attachment twice in the catalogue's /AF (once from the
+    embedded-files tree, once from the file specifications); PDF/A-3 wants each
+    associated file once."""
+    associated = pdf.catalog.get("AF")
+    if associated:
+        associated[:] = list(dict.fromkeys(associated))
+
+
+def dossier_html(data: DossierData) -> str:
+    """The dossier as HTML, in the doctor's language, times in Europe/Brussels."""
+    with translation.override(data.language), timezone.override(BRUSSELS):
+        return render_to_string(DOSSIER_TEMPLATE, {"data": data})
+
+
+def dossier_attachment_json(data: DossierData) -> str:
+    return json.dumps(data.attachment, ensure_ascii=False, indent=2) + "\n"
+
+
+def html_to_pdf(html: str, data: DossierData) -> bytes:
+    """WeasyPrint alone: the HTML of ``dossier_html`` to PDF/A-3b with its attachment."""
+    fetcher = StaticFilesFetcher()
+    # The attachment's dates are the claim's too: without them WeasyPrint writes "now".
+    # WeasyPrint writes them with a "Z": give them in UTC.
+    issued_at = data.issued_at.astimezone(UTC)
+    attachment = Attachment(
+        string=dossier_attachment_json(data),
+        name=data.attachment_name,
+        description=f"claim_summary and breakdown of claim {data.claim_id}",
+        relationship="Data",
+        created=issued_at,
+        modified=issued_at,
+        url_fetcher=fetcher,
+    )
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        pdf_variant=PDF_VARIANT,
+        attachments=[attachment],
+        finisher=_associate_files_once,
+    )
+
+
+def dossier_pdf(data: DossierData) -> bytes:
+    """The dossier's PDF/A-3b bytes."""
+    return html_to_pdf(dossier_html(data), data)
