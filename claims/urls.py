@@ -1,6 +1,6 @@
 from django.urls import path
 
-from claims.views import claims, declarations, imports, week
+from claims.views import claims, declarations, dossiers, imports, week
 
 app_name = "claims"
 
@@ -23,4 +23,5 @@ urlpatterns = [
     path("<int:pk>/", claims.claim_detail, name="claim"),
     path("<int:pk>/submit/", claims.claim_submit_view, name="claim_submit"),
     path("<int:pk>/delete/", claims.claim_delete, name="claim_delete"),
+    path("<int:claim_id>/dossier.pdf", dossiers.claim_dossier_download, name="claim_dossier"),
 ]

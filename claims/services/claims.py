@@ -1,9 +1,8 @@
 """Writes of claims: open a draft for a period, submit it (freeze it), delete a draft.
 
-Submission is a clean step of its own: it computes the claim, freezes the snapshot and
-the figures, and returns the claim. Whatever must follow a submission (the PDF dossier)
-is called by the caller once ``claim_submit`` has returned: see ``claims.views.claims``,
-``claim_submit_view`` and ``claim_period``, the single place where that happens.
+Submission computes the claim, freezes the snapshot and the figures, renders and stores
+the PDF dossier (``claims.services.dossiers``), all in one transaction: a dossier that
+fails to render leaves the claim a draft, never half-submitted.
 """
 
 from __future__ import annotations
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, ClaimStatus, Doctor
 from claims.selectors import claim_report, methodology_current
+from claims.services.dossiers import claim_store_dossier
 from claims.services.snapshots import claim_snapshot_build
 
 MAX_PERIOD_DAYS = 366
@@ -113,6 +113,8 @@ def claim_submit(*, claim: Claim, user, declaration_accepted: bool) -> Claim:
         claim.status = ClaimStatus.SUBMITTED
         claim.full_clean()
         claim.save()
+        # In the same transaction: if the dossier cannot be rendered, nothing is submitted.
+        claim = claim_store_dossier(claim=claim)
     return claim
 
 

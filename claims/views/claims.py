@@ -28,8 +28,8 @@ from claims.views.periods import PagePeriod, page_period
 
 
 def _after_submit(request, claim: Claim) -> None:
-    """The one place where what follows a submission happens (the dossier feature hooks
-    its PDF rendering here); ``claim_submit`` itself stays free of it."""
+    """What the doctor is told after a submission (``claim_submit`` has already stored
+    the dossier, in the same transaction)."""
     messages.success(
         request,
         _("Your claim #%(id)s is submitted. Its figures are now frozen.") % {"id": claim.pk},
