@@ -42,5 +42,9 @@ messages: venv
 bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py
 
+.PHONY: bench-claims
+bench-claims: venv
+	$(BIN)/python tests/benchmarks/bench_claims.py
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
