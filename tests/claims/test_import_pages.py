@@ -88,3 +88,16 @@ def test_an_expired_or_foreign_token_writes_nothing(client_en, client, other_doc
 
 def test_an_unknown_import_kind_is_404(client_en):
     assert client_en.get("/claims/import/doctors/").status_code == 404
+
+
+def test_it_handles_dst_an_uploaded_summer_time_is_utc_plus_two(client_en, doctor):
+    from datetime import UTC
+
+    content = (
+        b"start,duration_minutes,code,fee,services,outcome\n"
+        b"2024-03-31T03:30,20,101076,,recip-e,completed\n"
+    )
+    token = token_of(upload(client_en, "consultations", content))
+    client_en.post("/claims/import/consultations/", {"token": token})
+    start = Consultation.objects.get(doctor=doctor).start.astimezone(UTC)
+    assert (start.hour, start.minute) == (1, 30)

@@ -248,3 +248,22 @@ def test_a_draft_is_submitted_from_its_page_and_deleted_only_as_a_draft(client, 
     february = draft(example_claim, date(2024, 2, 1), date(2024, 2, 29))
     assert client.post(f"/claims/{february.pk}/delete/").status_code == 302
     assert not Claim.objects.filter(pk=february.pk).exists()
+
+
+def test_it_handles_dst_the_snapshot_keeps_utc_and_the_fall_back_hour(doctor):
+    from claims_helpers import brussels
+
+    # 27 October 2024: 01:00–04:00 Brussels is four real hours.
+    make_incident("AUTUMN", ["recip-e"], brussels(2024, 10, 27, 0), brussels(2024, 10, 27, 6))
+    make_slot(doctor, brussels(2024, 10, 27, 1), brussels(2024, 10, 27, 4), ["recip-e"])
+    claim = claim_submit(
+        claim=draft(doctor, date(2024, 10, 1), date(2024, 10, 31)),
+        user=doctor.user,
+        declaration_accepted=True,
+    )
+    snapshot = claim.snapshot
+    assert snapshot["period"]["start"] == "2024-09-30T22:00:00Z"  # midnight, summer time
+    assert snapshot["period"]["end"] == "2024-10-31T23:00:00Z"  # midnight, winter time
+    assert snapshot["inputs"]["slots"][0]["start"] == "2024-10-26T23:00:00Z"
+    assert snapshot["figures"]["seconds"]["verified"] == 4 * 3600
+    assert claim.lost_minutes == 240

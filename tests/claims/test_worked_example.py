@@ -132,3 +132,26 @@ def test_the_claim_page_shows_every_figure_of_the_worked_example(
     assert "Completed with a workaround: 8 min of catch-up time." in text
     assert "Its fee is claimed as revenue loss" in text
     assert "1 consultation was not affected" in text
+
+
+def test_it_handles_dst_the_spring_night_has_one_hour_less(db, tmp_path):
+    """Slots and incidents written in Brussels wall-clock time across 31 March 2024:
+    01:00–04:00 is two real hours, and March has 743 hours."""
+    (tmp_path / "outages.csv").write_text(
+        "reference,services,start,end,impact,status\n"
+        "DST-1,recip-e,2024-03-31T00:00,2024-03-31T05:00,major_outage,confirmed\n"
+    )
+    (tmp_path / "slots.csv").write_text(
+        "start,end,services,note\n2024-03-31T01:00,2024-03-31T04:00,recip-e,night shift\n"
+    )
+    run("import_outages", str(tmp_path / "outages.csv"))
+    run("import_doctors", str(WORKED_EXAMPLE / "doctors.csv"))
+    run("import_slots", "--doctor", "12345678004", str(tmp_path / "slots.csv"))
+    printed = json.loads(
+        run(
+            "claim_summary", "--doctor", "12345678004", "--from", "2024-03-01", "--to", "2024-03-31"
+        )
+    )
+    assert printed["declared_minutes"] == printed["verified_minutes"] == 120
+    assert printed["time_value"] == "180.00"
+    assert printed["incidents"] == ["DST-1"]
