@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -332,3 +333,289 @@ class Claim(models.Model):
     @property
     def is_frozen(self) -> bool:
         return self.status != ClaimStatus.DRAFT
+
+
+# =========================================================================================
+# Review by the legal team (issue 6): decisions with reasons, earlier versions kept on
+# resubmission, the append-only audit trail, consistency checks, batches and their
+# outputs. The services are in claims/services/review.py and claims/services/batches.py.
+# =========================================================================================
+
+
+class Decision(models.TextChoices):
+    APPROVE = "approve", _("Approve")
+    REJECT = "reject", _("Reject")
+    REQUEST_INFO = "request_info", _("Request information")
+
+
+class ReasonCode(models.TextChoices):
+    CONSISTENT = "consistent", _("Consistent with the official calendar")
+    FLAGS_EXPLAINED = "flags_explained", _("Flags checked and explained")
+    NO_VERIFIED_OUTAGE = "no_verified_outage", _("No verified outage in the declared time")
+    DUPLICATE = "duplicate", _("Duplicate or overlapping claim")
+    IMPLAUSIBLE = "implausible", _("Declarations not plausible")
+    NO_REPLY = "no_reply", _("Requested information not provided in time")
+    MISSING_DETAILS = "missing_details", _("Declarations incomplete")
+    UNVERIFIED_TIME = "unverified_time", _("Too much unverified time")
+    INCONSISTENT = "inconsistent", _("Declarations inconsistent")
+    OTHER = "other", _("Other (explained in the text)")
+
+
+#: Which reason codes fit which decision (the decision form offers only these).
+REASONS_BY_DECISION = {
+    Decision.APPROVE: [ReasonCode.CONSISTENT, ReasonCode.FLAGS_EXPLAINED, ReasonCode.OTHER],
+    Decision.REJECT: [
+        ReasonCode.NO_VERIFIED_OUTAGE,
+        ReasonCode.DUPLICATE,
+        ReasonCode.IMPLAUSIBLE,
+        ReasonCode.NO_REPLY,
+        ReasonCode.OTHER,
+    ],
+    Decision.REQUEST_INFO: [
+        ReasonCode.MISSING_DETAILS,
+        ReasonCode.UNVERIFIED_TIME,
+        ReasonCode.INCONSISTENT,
+        ReasonCode.OTHER,
+    ],
+}
+
+#: The claim status each decision leads to.
+STATUS_AFTER_DECISION = {
+    Decision.APPROVE: ClaimStatus.APPROVED,
+    Decision.REJECT: ClaimStatus.REJECTED,
+    Decision.REQUEST_INFO: ClaimStatus.INFO_REQUESTED,
+}
+
+
+class ClaimDecision(models.Model):
+    """A reviewer's decision on a claim, with its reason; never edited, a new one follows."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="decisions")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    reason_code = models.CharField(_("reason"), max_length=30, choices=ReasonCode.choices)
+    text = models.TextField(_("explanation"))
+    status_before = models.CharField(max_length=20, choices=ClaimStatus.choices)
+    # Only for a request for information: until then the doctor may correct and resubmit.
+    cure_deadline = models.DateTimeField(_("correct before"), null=True, blank=True)
+    created_at = models.DateTimeField(_("decided"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        indexes = [models.Index(fields=["claim", "-created_at"], name="decision_claim_created")]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} #{self.claim_id}"
+
+
+class ClaimVersion(models.Model):
+    """An earlier submitted version of a claim, kept when the doctor resubmits it."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    methodology = models.ForeignKey(Methodology, on_delete=models.PROTECT, related_name="+")
+    snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
+    lost_minutes = models.IntegerField(_("lost minutes"), null=True, blank=True)
+    total = models.DecimalField(
+        _("total (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    dossier = models.FileField(_("dossier"), upload_to="dossiers/versions/%Y/%m/", blank=True)
+    dossier_sha256 = models.CharField(_("dossier SHA-256"), max_length=64, blank=True)
+    superseded_at = models.DateTimeField(_("superseded"), default=timezone.now)
+
+    class Meta:
+        ordering = ["claim", "number"]
+        verbose_name = _("earlier version of a claim")
+        verbose_name_plural = _("earlier versions of claims")
+        constraints = [
+            models.UniqueConstraint(fields=["claim", "number"], name="claim_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.claim_id} v{self.number}"
+
+
+class AuditAction(models.TextChoices):
+    DECISION = "decision", _("Decision")
+    RESUBMISSION = "resubmission", _("Corrected and resubmitted")
+
+
+class AuditEntryQuerySet(models.QuerySet):
+    # The trail is evidence: refuse bulk rewrites as well as single ones.
+    def update(self, **kwargs):
+        raise ValidationError(_("The audit trail is append-only."))
+
+    def delete(self):
+        raise ValidationError(_("The audit trail is append-only."))
+
+
+class AuditEntry(models.Model):
+    """Who changed what on a claim, when, with the values before and after. Append-only."""
+
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="audit_entries")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=20, choices=AuditAction.choices)
+    before = models.JSONField(_("before"), default=dict)
+    after = models.JSONField(_("after"), default=dict)
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
+        indexes = [models.Index(fields=["claim", "-created_at"], name="audit_claim_created")]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} #{self.claim_id} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError(_("The audit trail is append-only."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("The audit trail is append-only."))
+
+
+class ClaimCheck(models.Model):
+    """The consistency flags of a submitted claim that need its snapshot (claims/flags.py).
+
+    Computed once per submission and again on demand (the calendar may change), and stored
+    so that the review list filters 40,000 claims by flag in SQL. The two flags that depend
+    on other claims (an overlapping claim, a total above the 99th percentile) are computed
+    in SQL by the review list itself, so they are never stale.
+    """
+
+    claim = models.OneToOneField(
+        Claim, on_delete=models.CASCADE, primary_key=True, related_name="review_check"
+    )
+    unverified_over_half = models.BooleanField(default=False)
+    outside_slots = models.BooleanField(default=False)
+    night_or_weekend = models.BooleanField(default=False)
+    recomputation_differs = models.BooleanField(default=False)
+    # Per flag, the numbers its reason quotes (translated when shown, not stored as text).
+    details = models.JSONField(default=dict, blank=True)
+    # The services whose cited outages the claim rests on: the review list's service filter.
+    services = models.ManyToManyField(Service, related_name="+", blank=True)
+    claim_submitted_at = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consistency check")
+        verbose_name_plural = _("consistency checks")
+
+    def __str__(self) -> str:
+        return f"check #{self.claim_id}"
+
+
+class Batch(models.Model):
+    """A set of claims the legal team files together (e.g. "Recip-e, January 2024")."""
+
+    name = models.CharField(_("name"), max_length=200)
+    # The review-list filters the batch was built from, kept as a record (empty: a selection).
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    claims = models.ManyToManyField(Claim, through="BatchClaim", related_name="batches")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
+    # The 99th percentile of the batch's totals, fixed at freezing (the "outlier" flag).
+    outlier_threshold = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("batch")
+        verbose_name_plural = _("batches")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class BatchClaim(models.Model):
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="members")
+    claim = models.ForeignKey(
+        Claim, on_delete=models.PROTECT, related_name="batch_memberships"
+    )
+    position = models.PositiveIntegerField(default=0)
+    # The stored dossier the batch was frozen with: the batch dossier must merge that one.
+    dossier_sha256 = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["batch", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "claim"], name="batch_claim_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.claim_id}"
+
+
+class BatchOutput(models.Model):
+    """A file produced for a frozen batch in the background, with its progress."""
+
+    class Kind(models.TextChoices):
+        DOSSIER = "dossier", _("Batch dossier (PDF)")
+        ZIP = "zip", _("Individual dossiers (ZIP)")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for a worker")
+        RUNNING = "running", _("In progress")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="outputs")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to="batches/%Y/%m/", blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    # The summary pages are written in the language of whoever asked for them.
+    language = models.CharField(max_length=2, choices=Language.choices, default=Language.FR)
+    started_at = models.DateTimeField(null=True, blank=True)
+    # Moves with every progress step: a running output that stops moving lost its worker.
+    updated_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["batch", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "kind"], name="batch_output_kind_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.batch} {self.kind}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.progress_total:
+            return 0
+        return min(100, self.progress_done * 100 // self.progress_total)

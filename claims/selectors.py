@@ -140,11 +140,15 @@ class LockedPeriod:
 
 def locked_periods(*, doctor: Doctor) -> list[LockedPeriod]:
     """Periods of the doctor's claims that are no longer drafts: their declarations are
-    evidence now and must not change (one query)."""
+    evidence now and must not change (one query). A request for information from the
+    legal team reopens its claim's period until the cure deadline (claims.selectors_review)."""
+    from claims.selectors_review import correction_open_q
+
     return [
         LockedPeriod(pk, first, last)
         for pk, first, last in Claim.objects.filter(doctor=doctor)
         .exclude(status=ClaimStatus.DRAFT)
+        .exclude(correction_open_q())
         .values_list("pk", "period_start", "period_end")
     ]
 

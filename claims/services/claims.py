@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Claim, ClaimStatus, Doctor
 from claims.selectors import claim_report, methodology_current
+from claims.services.checks import claim_check_after_submit
 from claims.services.dossiers import claim_store_dossier
 from claims.services.snapshots import claim_snapshot_build
 
@@ -115,6 +116,8 @@ def claim_submit(*, claim: Claim, user, declaration_accepted: bool) -> Claim:
         claim.save()
         # In the same transaction: if the dossier cannot be rendered, nothing is submitted.
         claim = claim_store_dossier(claim=claim)
+    # The legal team's consistency flags (claims.flags); never blocks a submission.
+    claim_check_after_submit(claim=claim, now=now)
     return claim
 
 

@@ -1,0 +1,557 @@
+"""Reads of the legal team's workspace: the review list with its filters, totals and
+charts, a claim's review page, batches; and the rule that reopens a claim's declarations
+while a request for information is open.
+
+The review list makes the same number of queries whatever the number of claims: totals,
+the outlier threshold and the charts are SQL aggregates, the page is one query with its
+doctor, methodology and check joined, and the paginator reuses the totals' count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from claims.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
+from claims.models import (
+    AuditEntry,
+    Batch,
+    BatchOutput,
+    Claim,
+    ClaimCheck,
+    ClaimDecision,
+    ClaimStatus,
+    ClaimVersion,
+    Decision,
+)
+from outages.models import Service
+
+PAGE_SIZE = 50
+
+#: Sort keys the list accepts → ORDER BY columns (the primary key breaks ties, so pages
+#: never repeat or skip a claim).
+SORTS = {
+    "submitted": ("submitted_at",),
+    "total": ("total",),
+    "lost": ("lost_minutes",),
+    "doctor": ("doctor__user__last_name", "doctor__user__first_name"),
+    "period": ("period_start", "period_end"),
+    "id": ("id",),
+}
+DEFAULT_SORT = "-submitted"
+
+REVIEWABLE = [s for s in ClaimStatus.values if s != ClaimStatus.DRAFT]
+
+
+# --- the declaration lock (claims.selectors.locked_periods) -----------------------------------
+
+
+def correction_open_q(now: datetime | None = None) -> Q:
+    """Claims whose declarations the doctor may change again: information was requested
+    and the cure window is still open. ``claims.selectors.locked_periods`` excludes them."""
+    open_request = ClaimDecision.objects.filter(
+        claim=OuterRef("pk"),
+        decision=Decision.REQUEST_INFO,
+        cure_deadline__gt=now or timezone.now(),
+    )
+    return Q(status=ClaimStatus.INFO_REQUESTED) & Q(Exists(open_request))
+
+
+# --- the review list ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ReviewFilters:
+    """What the review list shows; every field optional (``claims.forms.review``)."""
+
+    first_day: date | None = None
+    last_day: date | None = None
+    service: str = ""
+    status: str = ""
+    min_total: Decimal | None = None
+    max_total: Decimal | None = None
+    language: str = ""
+    flags: tuple[str, ...] = ()
+    sort: str = DEFAULT_SORT
+
+    def as_query(self) -> dict[str, object]:
+        """The filters as the review list's query string values (kept on a batch built
+        from them, and used to link back to the list)."""
+        query: dict[str, object] = {}
+        if self.first_day:
+            query["period_from"] = self.first_day.isoformat()
+        if self.last_day:
+            query["period_to"] = self.last_day.isoformat()
+        for name in ("service", "status", "language"):
+            if getattr(self, name):
+                query[name] = getattr(self, name)
+        if self.min_total is not None:
+            query["min_total"] = format(self.min_total, "f")
+        if self.max_total is not None:
+            query["max_total"] = format(self.max_total, "f")
+        if self.flags:
+            query["flag"] = list(self.flags)
+        return query
+
+
+def reviewable_claims() -> QuerySet[Claim]:
+    return Claim.objects.filter(status__in=REVIEWABLE)
+
+
+def _overlapping_claim() -> Subquery:
+    """The id of another submitted claim of the same doctor meeting this one's period.
+    Served by the (doctor, period_start, period_end) unique index."""
+    others = (
+        Claim.objects.filter(
+            doctor=OuterRef("doctor"),
+            period_start__lte=OuterRef("period_end"),
+            period_end__gte=OuterRef("period_start"),
+            status__in=REVIEWABLE,
+        )
+        .exclude(pk=OuterRef("pk"))
+        .order_by("period_start", "pk")
+        .values("pk")[:1]
+    )
+    return Subquery(others)
+
+
+def _filtered(filters: ReviewFilters, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
+    """Every filter but the outlier flag, which is relative to this very set."""
+    claims = reviewable_claims() if claims is None else claims
+    if filters.first_day:
+        claims = claims.filter(period_end__gte=filters.first_day)
+    if filters.last_day:
+        claims = claims.filter(period_start__lte=filters.last_day)
+    if filters.status:
+        claims = claims.filter(status=filters.status)
+    if filters.min_total is not None:
+        claims = claims.filter(total__gte=filters.min_total)
+    if filters.max_total is not None:
+        claims = claims.filter(total__lte=filters.max_total)
+    if filters.language:
+        claims = claims.filter(doctor__user__language=filters.language)
+    if filters.service:
+        through = ClaimCheck.services.through
+        claims = claims.filter(
+            Exists(
+                through.objects.filter(claimcheck_id=OuterRef("pk"), service__slug=filters.service)
+            )
+        )
+    for code in filters.flags:
+        column = STORED_FLAGS.get(code)
+        if column is not None:
+            claims = claims.filter(**{f"review_check__{column}": True})
+    if OVERLAP in filters.flags:
+        claims = claims.alias(overlap_id=_overlapping_claim()).filter(overlap_id__isnull=False)
+    return claims
+
+
+def outlier_threshold(claims: QuerySet[Claim], count: int) -> Decimal | None:
+    """The 99th percentile (nearest rank) of the totals of ``claims``; one query."""
+    if not count:
+        return None
+    rank = percentile_rank(count)
+    return (
+        claims.filter(total__isnull=False)
+        .order_by("total")
+        .values_list("total", flat=True)[rank - 1 : rank]
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class Totals:
+    claims: int = 0
+    doctors: int = 0
+    minutes: int = 0
+    total: Decimal = Decimal("0.00")
+
+
+def _totals(claims: QuerySet[Claim]) -> Totals:
+    row = claims.aggregate(
+        claims=Count("pk"),
+        doctors=Count("doctor", distinct=True),
+        minutes=Sum("lost_minutes"),
+        total=Sum("total"),
+    )
+    return Totals(
+        claims=row["claims"],
+        doctors=row["doctors"],
+        minutes=row["minutes"] or 0,
+        total=row["total"] or Decimal("0.00"),
+    )
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    key: str
+    label: str
+    claims: int
+    total: Decimal
+    minutes: int
+    # Bar lengths in percent of the largest bar of the chart.
+    claims_percent: float = 0.0
+    total_percent: float = 0.0
+
+
+def _scaled(bars: list[ChartBar]) -> list[ChartBar]:
+    top_claims = max((bar.claims for bar in bars), default=0) or 1
+    top_total = max((bar.total for bar in bars), default=Decimal(0)) or Decimal(1)
+    return [
+        ChartBar(
+            key=bar.key,
+            label=bar.label,
+            claims=bar.claims,
+            total=bar.total,
+            minutes=bar.minutes,
+            claims_percent=round(100 * bar.claims / top_claims, 2),
+            total_percent=round(float(100 * bar.total / top_total), 2),
+        )
+        for bar in bars
+    ]
+
+
+def _per_service(claims: QuerySet[Claim], services: Sequence[Service]) -> list[ChartBar]:
+    """Claims and totals per service; a claim citing outages of two services counts under
+    both (one query over the check's service links)."""
+    through = ClaimCheck.services.through
+    rows = (
+        through.objects.filter(claimcheck_id__in=claims.values("pk"))
+        .values("service_id")
+        .annotate(
+            claims=Count("claimcheck_id"),
+            total=Sum("claimcheck__claim__total"),
+            minutes=Sum("claimcheck__claim__lost_minutes"),
+        )
+    )
+    by_service = {row["service_id"]: row for row in rows}
+    bars = [
+        ChartBar(
+            key=service.slug,
+            label=service.name,
+            claims=by_service[service.pk]["claims"],
+            total=by_service[service.pk]["total"] or Decimal("0.00"),
+            minutes=by_service[service.pk]["minutes"] or 0,
+        )
+        for service in services
+        if service.pk in by_service
+    ]
+    return _scaled(bars)
+
+
+def _per_month(claims: QuerySet[Claim]) -> list[ChartBar]:
+    """Claims and totals per month of the period's first day (one query)."""
+    rows = (
+        claims.annotate(month=TruncMonth("period_start"))
+        .values("month")
+        .annotate(claims=Count("pk"), total=Sum("total"), minutes=Sum("lost_minutes"))
+        .order_by("month")
+    )
+    bars = []
+    for row in rows:
+        month = row["month"]
+        if isinstance(month, datetime):  # SQLite hands back a datetime
+            month = month.date()
+        bars.append(
+            ChartBar(
+                key=month.strftime("%Y-%m"),
+                label=month.strftime("%Y-%m"),
+                claims=row["claims"],
+                total=row["total"] or Decimal("0.00"),
+                minutes=row["minutes"] or 0,
+            )
+        )
+    return _scaled(bars)
+
+
+@dataclass
+class ReviewRow:
+    claim: Claim
+    flags: list = field(default_factory=list)
+
+    @property
+    def checked(self) -> bool:
+        return _check_of(self.claim) is not None
+
+
+def _check_of(claim: Claim) -> ClaimCheck | None:
+    try:
+        return claim.review_check
+    except ClaimCheck.DoesNotExist:
+        return None
+
+
+def claim_flag_details(
+    claim: Claim, *, overlap_id: int | None, threshold: Decimal | None
+) -> dict[str, dict]:
+    check = _check_of(claim)
+    details = dict(check.details) if check is not None else {}
+    if overlap_id is not None:
+        details[OVERLAP] = {"claim_id": overlap_id}
+    if threshold is not None and claim.total is not None and claim.total > threshold:
+        details[OUTLIER] = {"threshold": format(threshold, "f")}
+    return details
+
+
+def _page_rows(claims: QuerySet[Claim], page: Page, threshold: Decimal | None) -> list[ReviewRow]:
+    rows = []
+    for claim in page.object_list:
+        details = claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
+        rows.append(ReviewRow(claim=claim, flags=flag_reasons(details)))
+    return rows
+
+
+def _ordered(claims: QuerySet[Claim], sort: str) -> QuerySet[Claim]:
+    key = sort.lstrip("-")
+    columns = SORTS.get(key, SORTS["submitted"])
+    if key not in SORTS:
+        sort = DEFAULT_SORT
+    prefix = "-" if sort.startswith("-") else ""
+    return claims.order_by(*(prefix + column for column in columns), prefix + "pk")
+
+
+def list_columns(claims: QuerySet[Claim]) -> QuerySet[Claim]:
+    """What a row of the list needs, in the page's one query: never the snapshot (tens of
+    kilobytes a claim)."""
+    return (
+        claims.select_related("doctor__user", "methodology", "review_check")
+        .defer("snapshot")
+        .annotate(overlap_id=_overlapping_claim())
+    )
+
+
+@dataclass
+class ReviewList:
+    filters: ReviewFilters
+    totals: Totals
+    threshold: Decimal | None
+    page: Page
+    rows: list[ReviewRow]
+    per_service: list[ChartBar]
+    per_month: list[ChartBar]
+    unchecked: int
+    services: list[Service]
+
+
+def review_claims(filters: ReviewFilters) -> QuerySet[Claim]:
+    """The claims the filters select (the outlier flag included), unordered; for batches
+    and exports. Two queries when the outlier flag is asked (its threshold), else none."""
+    claims = _filtered(filters)
+    if OUTLIER in filters.flags:
+        threshold = outlier_threshold(claims, claims.count())
+        if threshold is None:
+            return claims.none()
+        claims = claims.filter(total__gt=threshold)
+    return claims
+
+
+def review_list(
+    filters: ReviewFilters, *, page_number: int | str = 1, services: list[Service] | None = None
+) -> ReviewList:
+    services = list(Service.objects.all()) if services is None else services
+    base = _filtered(filters)
+    base_totals = _totals(base)
+    threshold = outlier_threshold(base, base_totals.claims)
+    claims, totals = base, base_totals
+    if OUTLIER in filters.flags:
+        claims = base.filter(total__gt=threshold) if threshold is not None else base.none()
+        totals = _totals(claims)
+    paginator = Paginator(_ordered(list_columns(claims), filters.sort), PAGE_SIZE)
+    # The totals already counted the claims: spare the paginator its COUNT query.
+    paginator.__dict__["count"] = totals.claims
+    page = paginator.get_page(page_number)
+    return ReviewList(
+        filters=filters,
+        totals=totals,
+        threshold=threshold,
+        page=page,
+        rows=_page_rows(claims, page, threshold),
+        per_service=_per_service(claims, services),
+        per_month=_per_month(claims),
+        unchecked=unchecked_count(),
+        services=services,
+    )
+
+
+def unchecked_count() -> int:
+    """Submitted claims whose flags are not computed yet, or were computed before their
+    latest resubmission."""
+    from claims.services.checks import claims_unchecked_count
+
+    return claims_unchecked_count()
+
+
+# --- one claim ------------------------------------------------------------------------------
+
+
+@dataclass
+class ClaimReview:
+    claim: Claim
+    summary: dict
+    flags: list
+    decisions: list[ClaimDecision]
+    audit: list[AuditEntry]
+    versions: list[ClaimVersion]
+    batches: list[Batch]
+    threshold: Decimal | None
+
+
+def claim_for_review(*, pk: int) -> Claim:
+    """A submitted claim (never a draft); DoesNotExist otherwise."""
+    return (
+        reviewable_claims()
+        .select_related("doctor__user", "methodology", "review_check")
+        .annotate(overlap_id=_overlapping_claim())
+        .get(pk=pk)
+    )
+
+
+def claim_review(*, claim: Claim) -> ClaimReview:
+    """A claim's review page: figures, flags with reasons, decisions, audit trail, earlier
+    versions, batches. The outlier flag is relative to the claims of the same period."""
+    same_period = reviewable_claims().filter(
+        period_start=claim.period_start, period_end=claim.period_end
+    )
+    threshold = outlier_threshold(same_period, same_period.count())
+    details = claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
+    return ClaimReview(
+        claim=claim,
+        summary=(claim.snapshot or {}).get("figures", {}).get("summary", {}),
+        flags=flag_reasons(details),
+        decisions=list(claim.decisions.select_related("reviewer")),
+        audit=list(claim.audit_entries.select_related("actor")),
+        versions=list(claim.versions.select_related("methodology").order_by("-number")),
+        batches=list(claim.batches.order_by("-created_at")),
+        threshold=threshold,
+    )
+
+
+def claim_ids_reviewable(ids: Sequence[int]) -> list[Claim]:
+    return list(reviewable_claims().filter(pk__in=list(ids)).order_by("pk"))
+
+
+# --- batches --------------------------------------------------------------------------------
+
+
+def batch_list() -> QuerySet[Batch]:
+    return (
+        Batch.objects.select_related("created_by")
+        .annotate(claim_count=Count("members"), total=Sum("members__claim__total"))
+        .order_by("-created_at", "-id")
+    )
+
+
+@dataclass
+class BatchDetail:
+    batch: Batch
+    totals: Totals
+    page: Page
+    rows: list[ReviewRow]
+    outputs: dict[str, BatchOutput | None]
+    per_service: list[ChartBar]
+
+
+def batch_claims(batch: Batch) -> QuerySet[Claim]:
+    return Claim.objects.filter(batch_memberships__batch=batch)
+
+
+def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:
+    claims = batch_claims(batch)
+    totals = _totals(claims)
+    threshold = batch.outlier_threshold
+    if threshold is None and not batch.is_frozen:
+        threshold = outlier_threshold(claims, totals.claims)
+    ordered = list_columns(claims).order_by("batch_memberships__position", "pk")
+    paginator = Paginator(ordered, PAGE_SIZE)
+    paginator.__dict__["count"] = totals.claims
+    page = paginator.get_page(page_number)
+    outputs = {kind: None for kind in BatchOutput.Kind.values}
+    for output in batch.outputs.all():
+        outputs[output.kind] = output
+    return BatchDetail(
+        batch=batch,
+        totals=totals,
+        page=page,
+        rows=_page_rows(claims, page, threshold),
+        outputs=outputs,
+        per_service=_per_service(claims, list(Service.objects.all())),
+    )
+
+
+def batch_outputs(*, batch: Batch) -> list[BatchOutput]:
+    return list(batch.outputs.all())
+
+
+@dataclass
+class StatusCount:
+    status: str
+    label: str
+    claims: int
+    total: Decimal
+
+
+@dataclass
+class BatchSummary:
+    batch: Batch
+    totals: Totals
+    per_service: list[ChartBar]
+    per_status: list[StatusCount]
+    rows: list[ReviewRow]
+    generated_at: datetime
+
+
+def batch_summary(batch: Batch) -> BatchSummary:
+    """What the first pages of a batch dossier print: totals, per service, per status, and
+    one line per claim with its flags (the outlier threshold frozen with the batch)."""
+    claims = batch_claims(batch)
+    labels = dict(ClaimStatus.choices)
+    per_status = [
+        StatusCount(
+            status=row["status"],
+            label=str(labels.get(row["status"], row["status"])),
+            claims=row["claims"],
+            total=row["total"] or Decimal("0.00"),
+        )
+        for row in claims.values("status")
+        .annotate(claims=Count("pk"), total=Sum("total"))
+        .order_by("status")
+    ]
+    totals = _totals(claims)
+    threshold = batch.outlier_threshold
+    if threshold is None:
+        threshold = outlier_threshold(claims, totals.claims)
+    rows = [
+        ReviewRow(
+            claim=claim,
+            flags=flag_reasons(
+                claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
+            ),
+        )
+        for claim in list_columns(claims)
+        .defer("snapshot")
+        .order_by("batch_memberships__position", "pk")
+        .iterator(chunk_size=500)
+    ]
+    return BatchSummary(
+        batch=batch,
+        totals=totals,
+        per_service=_per_service(claims, list(Service.objects.all())),
+        per_status=per_status,
+        rows=rows,
+        generated_at=timezone.now(),
+    )

@@ -1,0 +1,324 @@
+"""Writes of batches: build one from a filter or a selection, freeze it, produce its files.
+
+A frozen batch never changes: its claims, their order, the SHA-256 of each claim's stored
+dossier and the outlier threshold are fixed at freezing. Its files are produced in the
+background (``claims.tasks_review``) and written straight to ``MEDIA_ROOT``:
+
+* the batch dossier: summary tables (WeasyPrint), then every claim's stored dossier, merged
+  page by page by ``claims.pdf_merge`` (memory does not grow with the batch);
+* a ZIP of the individual dossiers, with ``claims.csv`` (the export) and ``SHA256SUMS``.
+
+Progress is written to the ``BatchOutput`` row about every percent, so the progress page
+can follow it from another process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import zipfile
+from collections.abc import Iterable, Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+from weasyprint import HTML
+
+from claims.dossier.render import BASE_URL, StaticFilesFetcher
+from claims.exports import csv_lines
+from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
+from claims.pdf_merge import StreamingPdfMerger
+from claims.permissions import is_reviewer
+from claims.selectors_review import (
+    batch_claims,
+    batch_summary,
+    outlier_threshold,
+    reviewable_claims,
+)
+from claims.services.dossiers import claim_store_dossier
+
+logger = logging.getLogger(__name__)
+
+NAME_REQUIRED = _("Give the batch a name, for example “Recip-e, January 2024”.")
+EMPTY_BATCH = _("A batch needs at least one submitted claim.")
+FROZEN = _("This batch is frozen: it can no longer change.")
+NOT_FROZEN = _("Freeze the batch first: its files are made from a batch that can no longer change.")
+NOT_A_REVIEWER = _("Only the legal team can build batches.")
+DOSSIER_ALTERED = "The stored dossier of claim {claim} no longer matches its SHA-256."
+
+#: A running output that has not moved for this long has lost its worker: it may restart.
+STALE_AFTER = timedelta(minutes=15)
+CHUNK = 200
+READ_BLOCK = 1024 * 1024
+
+
+def _check_reviewer(user) -> None:
+    if not is_reviewer(user):
+        raise ValidationError(NOT_A_REVIEWER)
+
+
+@transaction.atomic
+def batch_create(
+    *, name: str, reviewer, claims: QuerySet[Claim] | Iterable[int], filters: dict | None = None
+) -> Batch:
+    """A draft batch of the given submitted claims (a filter's queryset or chosen ids),
+    in claim id order."""
+    _check_reviewer(reviewer)
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": [NAME_REQUIRED]})
+    if isinstance(claims, QuerySet):
+        ids = claims.filter(pk__in=reviewable_claims().values("pk"))
+    else:
+        ids = reviewable_claims().filter(pk__in=list(claims))
+    ids = list(ids.order_by("pk").values_list("pk", flat=True))
+    if not ids:
+        raise ValidationError(EMPTY_BATCH)
+    batch = Batch(name=name, filters=filters or {}, created_by=reviewer)
+    batch.full_clean()
+    batch.save()
+    BatchClaim.objects.bulk_create(
+        [
+            BatchClaim(batch=batch, claim_id=pk, position=position)
+            for position, pk in enumerate(ids)
+        ],
+        batch_size=2000,
+    )
+    return batch
+
+
+@transaction.atomic
+def batch_freeze(*, batch: Batch, reviewer, now: datetime | None = None) -> Batch:
+    _check_reviewer(reviewer)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.is_frozen:
+        raise ValidationError(FROZEN)
+    claims = batch_claims(batch)
+    batch.outlier_threshold = outlier_threshold(claims, claims.count())
+    # The dossier each claim has now is the one the batch files (checked when merged).
+    BatchClaim.objects.filter(batch=batch).update(
+        dossier_sha256=Subquery(
+            Claim.objects.filter(pk=OuterRef("claim_id")).values("dossier_sha256")[:1]
+        )
+    )
+    batch.frozen_at = now or timezone.now()
+    batch.full_clean()
+    batch.save(update_fields=["outlier_threshold", "frozen_at"])
+    return batch
+
+
+@transaction.atomic
+def batch_delete(*, batch: Batch, reviewer) -> None:
+    _check_reviewer(reviewer)
+    batch = Batch.objects.select_for_update().get(pk=batch.pk)
+    if batch.is_frozen:
+        raise ValidationError(FROZEN)
+    batch.delete()
+
+
+# --- background outputs -------------------------------------------------------------------------
+
+
+def output_is_busy(output: BatchOutput, now: datetime | None = None) -> bool:
+    """Queued or running, and still moving: starting it again would do the work twice."""
+    if output.state not in (BatchOutput.State.QUEUED, BatchOutput.State.RUNNING):
+        return False
+    return (now or timezone.now()) - output.updated_at < STALE_AFTER
+
+
+def batch_output_start(*, batch: Batch, kind: str, user, language: str) -> BatchOutput:
+    """Queue the production of a batch file (or return the one already under way)."""
+    _check_reviewer(user)
+    if kind not in BatchOutput.Kind.values:
+        raise ValidationError(_("Unknown kind of file."))
+    with transaction.atomic():
+        batch = Batch.objects.select_for_update().get(pk=batch.pk)
+        if not batch.is_frozen:
+            raise ValidationError(NOT_FROZEN)
+        output = BatchOutput.objects.filter(batch=batch, kind=kind).first()
+        if output is not None and output_is_busy(output):
+            return output
+        now = timezone.now()
+        output = output or BatchOutput(batch=batch, kind=kind)
+        output.state = BatchOutput.State.QUEUED
+        output.progress_done = 0
+        output.progress_total = batch.members.count()
+        output.error = ""
+        output.requested_by = user
+        output.requested_at = now
+        output.updated_at = now
+        output.started_at = None
+        output.finished_at = None
+        output.language = language if language in ("fr", "nl", "en") else "fr"
+        output.full_clean()
+        output.save()
+    # Enqueued after the row is committed, so a worker always finds it. The immediate
+    # backend (development, tests) runs the whole job right here.
+    from claims.tasks_review import batch_output_build
+
+    result = batch_output_build.enqueue(output.pk)
+    BatchOutput.objects.filter(pk=output.pk).update(task_id=str(result.id))
+    output.refresh_from_db()
+    return output
+
+
+def _progress(output_id: int, **fields) -> None:
+    BatchOutput.objects.filter(pk=output_id).update(updated_at=timezone.now(), **fields)
+
+
+def _members(batch: Batch) -> Iterator[tuple[BatchClaim, Claim]]:
+    """The batch's claims in order, read in chunks (never the snapshots)."""
+    members = (
+        BatchClaim.objects.filter(batch=batch)
+        .select_related("claim__doctor__user")
+        .defer("claim__snapshot")
+        .order_by("position")
+    )
+    last = -1
+    while True:
+        chunk = list(members.filter(position__gt=last)[:CHUNK])
+        if not chunk:
+            return
+        for member in chunk:
+            yield member, member.claim
+        last = chunk[-1].position
+
+
+def _sha256_of(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as stored:
+        while block := stored.read(READ_BLOCK):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _stored_dossier_path(member: BatchClaim, claim: Claim) -> str:
+    """The claim's stored dossier on disk, checked against the SHA-256 frozen with the batch
+    (rendered and stored now if the claim has none yet)."""
+    if not claim.dossier:
+        with transaction.atomic():
+            locked = (
+                Claim.objects.select_for_update().select_related("doctor__user").get(pk=claim.pk)
+            )
+            claim = claim_store_dossier(claim=locked)
+    stored = claim.dossier
+    expected = member.dossier_sha256 or claim.dossier_sha256
+    if member.dossier_sha256 and claim.dossier_sha256 != member.dossier_sha256:
+        # Resubmitted since the batch was frozen: the batch files the version it froze.
+        version = ClaimVersion.objects.filter(
+            claim=claim, dossier_sha256=member.dossier_sha256
+        ).first()
+        if version is None or not version.dossier:
+            raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk))
+        stored = version.dossier
+    path = stored.path
+    if expected and _sha256_of(path) != expected:
+        raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk))
+    return path
+
+
+def _bookmark(claim: Claim) -> str:
+    return (
+        f"#{claim.pk} {claim.doctor.user.get_full_name()} ({claim.doctor.riziv_display}) "
+        f"{claim.period_start.isoformat()} – {claim.period_end.isoformat()}"
+    )
+
+
+def _target(batch: Batch, kind: str, suffix: str) -> tuple[str, Path]:
+    """A new file name under MEDIA_ROOT (never overwriting an earlier one) and its path."""
+    stamp = timezone.now()
+    name = default_storage.get_available_name(
+        f"batches/{stamp:%Y/%m}/batch-{batch.pk}-{kind}{suffix}"
+    )
+    path = Path(default_storage.path(name))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return name, path
+
+
+def batch_summary_pdf(*, batch: Batch) -> bytes:
+    """The summary pages at the front of the batch dossier (the active language)."""
+    html = render_to_string("claims/review/batch_summary_pdf.html", {"s": batch_summary(batch)})
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+
+
+def _build_dossier(output: BatchOutput, path: Path) -> None:
+    batch = output.batch
+    step = max(1, output.progress_total // 100)
+    with open(path, "wb") as out:
+        merger = StreamingPdfMerger(out, title=batch.name)
+        merger.append(io.BytesIO(batch_summary_pdf(batch=batch)), title=str(_("Summary")))
+        for done, (member, claim) in enumerate(_members(batch), start=1):
+            merger.append(_stored_dossier_path(member, claim), title=_bookmark(claim))
+            if done % step == 0:
+                _progress(output.pk, progress_done=done)
+        merger.finish()
+
+
+def _build_zip(output: BatchOutput, path: Path) -> None:
+    batch = output.batch
+    step = max(1, output.progress_total // 100)
+    sums = []
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
+        for done, (member, claim) in enumerate(_members(batch), start=1):
+            source = _stored_dossier_path(member, claim)
+            arcname = f"dossier-claim-{claim.pk}.pdf"
+            # ZipFile.write copies the file in blocks: one dossier at a time in memory, at most.
+            archive.write(source, arcname)
+            sums.append(f"{member.dossier_sha256 or _sha256_of(source)}  {arcname}\n")
+            if done % step == 0:
+                _progress(output.pk, progress_done=done)
+        with archive.open("claims.csv", "w") as manifest:
+            for line in csv_lines(batch_claims(batch)):
+                manifest.write(line.encode())
+        archive.writestr("SHA256SUMS", "".join(sums))
+
+
+def batch_output_run(*, output_id: int) -> dict:
+    """The job behind ``claims.tasks_review.batch_output_build``."""
+    output = BatchOutput.objects.select_related("batch").get(pk=output_id)
+    _progress(
+        output.pk,
+        state=BatchOutput.State.RUNNING,
+        started_at=timezone.now(),
+        progress_done=0,
+        progress_total=output.batch.members.count(),
+    )
+    output.refresh_from_db()
+    kind = output.kind
+    name, path = _target(output.batch, kind, ".pdf" if kind == BatchOutput.Kind.DOSSIER else ".zip")
+    try:
+        with translation.override(output.language):
+            if kind == BatchOutput.Kind.DOSSIER:
+                _build_dossier(output, path)
+            else:
+                _build_zip(output, path)
+    except Exception as error:
+        logger.exception("Batch %s: the %s could not be produced.", output.batch_id, kind)
+        path.unlink(missing_ok=True)
+        _progress(
+            output.pk,
+            state=BatchOutput.State.FAILED,
+            error=str(error)[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    previous = output.file.name
+    _progress(
+        output.pk,
+        state=BatchOutput.State.DONE,
+        file=name,
+        sha256=_sha256_of(str(path)),
+        size=path.stat().st_size,
+        progress_done=output.progress_total,
+        finished_at=timezone.now(),
+    )
+    if previous and previous != name:
+        default_storage.delete(previous)
+    return {"output": output.pk, "file": name}
