@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from claims.views import accounts, home
+from claims.views import accounts, home, resubmission
 
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -33,5 +33,12 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("outages/", include("outages.urls")),
+    # The legal team's workspace first: "review/" must not reach the claims routes.
+    path("claims/review/", include("claims.urls_review")),
+    path(
+        "claims/resubmit/<int:pk>/",
+        resubmission.claim_resubmit_view,
+        name="claim_resubmit",
+    ),
     path("claims/", include("claims.urls")),
 ]

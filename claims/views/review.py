@@ -1,0 +1,463 @@
+"""The legal team's workspace (``/claims/review/``): the review list, a claim's review page,
+decisions, batches, their files and exports.
+
+Every view is ``reviewer_required``: doctors and everyone else get 404. Reviewers read
+claims and decide on them; nothing here changes a declaration, the calendar or a figure.
+"""
+
+from __future__ import annotations
+
+import tempfile
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_POST
+
+from claims.exports import csv_lines, xlsx_write
+from claims.forms.review import (
+    BatchFromSelectionForm,
+    BatchNameForm,
+    BulkDecisionForm,
+    DecisionForm,
+    ReviewFilterForm,
+)
+from claims.models import Batch, BatchOutput, Claim, ClaimVersion
+from claims.permissions import reviewer_required
+from claims.selectors_review import (
+    REVIEWABLE,
+    batch_claims,
+    batch_detail,
+    batch_list,
+    claim_for_review,
+    claim_ids_reviewable,
+    claim_review,
+    review_claims,
+    review_list,
+)
+from claims.services.batches import (
+    batch_create,
+    batch_delete,
+    batch_freeze,
+    batch_output_start,
+    output_is_busy,
+)
+from claims.services.review import claim_decide, claims_decide_bulk
+from outages.models import Service
+
+# Query-string keys of the filters (kept when paging, sorting, exporting or batching).
+FILTER_KEYS = (
+    "period_from",
+    "period_to",
+    "service",
+    "status",
+    "min_total",
+    "max_total",
+    "language",
+    "flag",
+    "sort",
+)
+
+
+def _filter_query(data, *, without=("sort",)) -> str:
+    pairs = [
+        (key, value)
+        for key in FILTER_KEYS
+        if key not in without
+        for value in data.getlist(key)
+        if value != ""
+    ]
+    return urlencode(pairs)
+
+
+def _back(request, default: str) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return default
+
+
+def _filter_form(data):
+    services = list(Service.objects.all())
+    return ReviewFilterForm(data, services=services), services
+
+
+# --- the review list -----------------------------------------------------------------------
+
+
+@reviewer_required
+@require_GET
+def review_list_view(request):
+    form, services = _filter_form(request.GET)
+    filters = form.filters()
+    listing = review_list(filters, page_number=request.GET.get("page", 1), services=services)
+    query = _filter_query(request.GET, without=())
+    ctx = {
+        "form": form,
+        "listing": listing,
+        "query": query,
+        "query_without_sort": _filter_query(request.GET),
+        "decision_form": DecisionForm(),
+        "batch_form": BatchNameForm(),
+        "filter_items": [
+            (key, value)
+            for key in FILTER_KEYS
+            if key != "sort"
+            for value in request.GET.getlist(key)
+            if value != ""
+        ],
+        "sort": filters.sort,
+    }
+    return render(request, "claims/review/list.html", ctx)
+
+
+def _csv_response(claims, file_name: str) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(csv_lines(claims), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx_response(claims, file_name: str, title: str) -> FileResponse:
+    # Written to an anonymous temporary file (write-only mode streams rows to it), then
+    # sent from there: memory stays flat whatever the number of claims.
+    target = tempfile.TemporaryFile()
+    xlsx_write(claims, target, title=title)
+    target.seek(0)
+    response = FileResponse(
+        target,
+        as_attachment=True,
+        filename=file_name,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _export_name(suffix: str) -> str:
+    return f"claims-{timezone.localdate():%Y-%m-%d}.{suffix}"
+
+
+@reviewer_required
+@require_GET
+def review_export_csv(request):
+    form, _services = _filter_form(request.GET)
+    return _csv_response(review_claims(form.filters()), _export_name("csv"))
+
+
+@reviewer_required
+@require_GET
+def review_export_xlsx(request):
+    form, _services = _filter_form(request.GET)
+    return _xlsx_response(review_claims(form.filters()), _export_name("xlsx"), "claims")
+
+
+@reviewer_required
+@require_POST
+def bulk_decide(request):
+    form = BulkDecisionForm(request.POST)
+    back = _back(request, reverse("review:list"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    claims = claim_ids_reviewable(form.cleaned_data["claim"])
+    try:
+        outcome = claims_decide_bulk(
+            claims=claims,
+            reviewer=request.user,
+            decision=form.cleaned_data["decision"],
+            reason_code=form.cleaned_data["reason_code"],
+            text=form.cleaned_data["text"],
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            _("Decision recorded on %(count)s claims.") % {"count": len(outcome.decided)},
+        )
+    return redirect(back)
+
+
+@reviewer_required
+@require_POST
+def recompute_checks(request):
+    from claims.tasks_review import claim_checks_recompute
+
+    claim_checks_recompute.enqueue(only_missing=request.POST.get("scope") == "missing")
+    messages.info(
+        request,
+        _(
+            "The consistency checks are being recomputed in the background. Reload the list "
+            "in a minute to see the new flags."
+        ),
+    )
+    return redirect(_back(request, reverse("review:list")))
+
+
+# --- one claim ------------------------------------------------------------------------------
+
+
+def _claim_or_404(pk: int) -> Claim:
+    try:
+        return claim_for_review(pk=pk)
+    except Claim.DoesNotExist:
+        raise Http404("No such submitted claim") from None
+
+
+def _render_claim(request, claim: Claim, form: DecisionForm, status: int = 200):
+    ctx = {"review": claim_review(claim=claim), "claim": claim, "form": form}
+    return render(request, "claims/review/claim.html", ctx, status=status)
+
+
+@reviewer_required
+@require_GET
+def claim_detail(request, pk: int):
+    return _render_claim(request, _claim_or_404(pk), DecisionForm())
+
+
+@reviewer_required
+@require_POST
+def claim_decide_view(request, pk: int):
+    claim = _claim_or_404(pk)
+    form = DecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            claim_decide(
+                claim=claim,
+                reviewer=request.user,
+                decision=form.cleaned_data["decision"],
+                reason_code=form.cleaned_data["reason_code"],
+                text=form.cleaned_data["text"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Decision recorded on claim #%(id)s.") % {"id": claim.pk})
+            return redirect("review:claim", pk=claim.pk)
+    return _render_claim(request, _claim_or_404(pk), form, status=400)
+
+
+@reviewer_required
+@require_GET
+def version_dossier(request, pk: int, number: int):
+    version = get_object_or_404(
+        ClaimVersion, claim_id=pk, number=number, claim__status__in=REVIEWABLE
+    )
+    if not version.dossier:
+        raise Http404("No stored dossier for this version")
+    response = FileResponse(
+        version.dossier.open("rb"),
+        as_attachment=True,
+        filename=f"dossier-claim-{pk}-v{number}.pdf",
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- batches --------------------------------------------------------------------------------
+
+
+@reviewer_required
+@require_GET
+def batches(request):
+    return render(request, "claims/review/batches.html", {"batches": list(batch_list())})
+
+
+@reviewer_required
+@require_POST
+def batch_from_filter(request):
+    name_form = BatchNameForm(request.POST)
+    form, _services = _filter_form(request.POST)
+    back = reverse("review:list") + "?" + _filter_query(request.POST, without=())
+    if not name_form.is_valid() or not form.is_valid():
+        messages.error(request, _("Give the batch a name, and check the filters."))
+        return redirect(back)
+    filters = form.filters()
+    try:
+        batch = batch_create(
+            name=name_form.cleaned_data["name"],
+            reviewer=request.user,
+            claims=review_claims(filters),
+            filters=filters.as_query(),
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("Batch created. Check its claims, then freeze it."))
+    return redirect("review:batch", pk=batch.pk)
+
+
+@reviewer_required
+@require_POST
+def batch_from_selection(request):
+    form = BatchFromSelectionForm(request.POST)
+    back = _back(request, reverse("review:list"))
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        return redirect(back)
+    try:
+        batch = batch_create(
+            name=form.cleaned_data["name"], reviewer=request.user, claims=form.cleaned_data["claim"]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(back)
+    messages.success(request, _("Batch created. Check its claims, then freeze it."))
+    return redirect("review:batch", pk=batch.pk)
+
+
+def _batch_or_404(pk: int) -> Batch:
+    return get_object_or_404(Batch.objects.select_related("created_by"), pk=pk)
+
+
+@reviewer_required
+@require_GET
+def batch_view(request, pk: int):
+    batch = _batch_or_404(pk)
+    detail = batch_detail(batch=batch, page_number=request.GET.get("page", 1))
+    now = timezone.now()
+    ctx = {
+        "detail": detail,
+        "batch": batch,
+        "busy": any(output and output_is_busy(output, now) for output in detail.outputs.values()),
+        "output_rows": [
+            (kind, label, detail.outputs[kind]) for kind, label in BatchOutput.Kind.choices
+        ],
+        "list_query": urlencode(batch.filters, doseq=True),
+    }
+    return render(request, "claims/review/batch.html", ctx)
+
+
+@reviewer_required
+@require_POST
+def batch_freeze_view(request, pk: int):
+    batch = _batch_or_404(pk)
+    try:
+        batch_freeze(batch=batch, reviewer=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The batch is frozen: its claims can no longer change."))
+    return redirect("review:batch", pk=batch.pk)
+
+
+@reviewer_required
+@require_POST
+def batch_delete_view(request, pk: int):
+    batch = _batch_or_404(pk)
+    try:
+        batch_delete(batch=batch, reviewer=request.user)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect("review:batch", pk=batch.pk)
+    messages.success(request, _("The draft batch is deleted."))
+    return redirect("review:batches")
+
+
+def _kind_or_404(kind: str) -> str:
+    if kind not in BatchOutput.Kind.values:
+        raise Http404("No such file")
+    return kind
+
+
+@reviewer_required
+@require_POST
+def batch_output_start_view(request, pk: int, kind: str):
+    batch = _batch_or_404(pk)
+    try:
+        batch_output_start(
+            batch=batch, kind=_kind_or_404(kind), user=request.user, language=get_language()[:2]
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(reverse("review:batch", args=[batch.pk]) + "#outputs")
+
+
+def _output_json(batch: Batch, output: BatchOutput | None, now) -> dict:
+    if output is None:
+        return {"state": "none", "percent": 0, "done": 0, "total": 0}
+    return {
+        "state": output.state,
+        "state_label": str(output.get_state_display()),
+        "percent": output.percent,
+        "done": output.progress_done,
+        "total": output.progress_total,
+        "busy": output_is_busy(output, now),
+        "error": output.error if output.state == BatchOutput.State.FAILED else "",
+        "download_url": (
+            reverse("review:batch_output_download", args=[batch.pk, output.kind])
+            if output.state == BatchOutput.State.DONE and output.file
+            else None
+        ),
+    }
+
+
+@reviewer_required
+@require_GET
+def batch_progress(request, pk: int):
+    """What the progress bars poll: each output's state and progress, one small query."""
+    batch = _batch_or_404(pk)
+    outputs = {output.kind: output for output in batch.outputs.all()}
+    now = timezone.now()
+    response = JsonResponse(
+        {
+            "outputs": {
+                kind: _output_json(batch, outputs.get(kind), now)
+                for kind in BatchOutput.Kind.values
+            }
+        }
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@reviewer_required
+@require_GET
+def batch_output_download(request, pk: int, kind: str):
+    batch = _batch_or_404(pk)
+    output = get_object_or_404(
+        BatchOutput, batch=batch, kind=_kind_or_404(kind), state=BatchOutput.State.DONE
+    )
+    if not output.file:
+        raise Http404("Not produced yet")
+    suffix = "pdf" if kind == BatchOutput.Kind.DOSSIER else "zip"
+    response = FileResponse(
+        output.file.open("rb"),
+        as_attachment=True,
+        filename=f"batch-{batch.pk}-{kind}.{suffix}",
+        content_type="application/pdf" if suffix == "pdf" else "application/zip",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@reviewer_required
+@require_GET
+def batch_export_csv(request, pk: int):
+    batch = _batch_or_404(pk)
+    return _csv_response(batch_claims(batch), f"batch-{batch.pk}-claims.csv")
+
+
+@reviewer_required
+@require_GET
+def batch_export_xlsx(request, pk: int):
+    batch = _batch_or_404(pk)
+    return _xlsx_response(batch_claims(batch), f"batch-{batch.pk}-claims.xlsx", f"batch {batch.pk}")
