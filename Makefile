@@ -41,6 +41,7 @@ messages: venv
 
 bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py
+	$(BIN)/python tests/benchmarks/bench_dossier.py
 
 .PHONY: bench-claims
 bench-claims: venv

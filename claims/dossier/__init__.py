@@ -4,3 +4,10 @@ Two steps, as pretix builds its invoices: ``data.dossier_data`` turns a claim in
 data (``DossierData``), ``render.dossier_pdf`` renders that data through a normal Django
 template and WeasyPrint. ``claims.services.dossiers`` stores the PDF of a submitted claim.
 """
+
+import logging
+
+# WeasyPrint reports every step of every rendering at INFO (and parses its own stylesheets
+# at import); the project logs INFO, and a server rendering dossiers all day does not need
+# those lines. Set here, before render.py imports WeasyPrint.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)

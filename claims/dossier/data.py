@@ -293,28 +293,17 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def _rule_applied(
-    *, reason: str, outcome: str, outcome_label: str, catch_up: int, services: str
-) -> str:
-    """Why a consultation adds what it adds, in the words of methodology.md."""
+def _rule_applied(*, reason: str, outcome: str) -> str:
+    """Which rule of methodology.md decides what a consultation adds. Short on purpose:
+    the dossier explains each rule once above the table, and a long text repeated on
+    hundreds of rows would triple the time WeasyPrint takes to lay them out."""
     if reason == ConsultationReason.LOSS:
-        return _(
-            "Rule 5: “%(outcome)s” is a revenue-loss outcome, so its fee is claimed; its "
-            "time is taken out of the slots (rule 6)."
-        ) % {"outcome": outcome_label}
+        return _("Rule 5: the fee is claimed")
     if reason == ConsultationReason.CATCH_UP:
-        return _(
-            "Rule 7: completed with a workaround; %(minutes)s min of catch-up time for "
-            "%(services)s."
-        ) % {"minutes": catch_up, "services": services}
+        return _("Rule 7: catch-up time")
     if outcome == COMPLETED:
-        return _("Rule 7: completed, but no catch-up time is set for %(services)s.") % {
-            "services": services
-        }
-    return _(
-        "Rules 5 and 7: “%(outcome)s” is neither a revenue-loss outcome nor a completed "
-        "consultation, so nothing is claimed for it."
-    ) % {"outcome": outcome_label}
+        return _("Rule 7: no catch-up time for these services")
+    return _("Rules 5 and 7: nothing claimed")
 
 
 def _piece(pair: Iterable[str], incidents: tuple[IncidentRef, ...] = ()) -> DossierPiece:
@@ -416,13 +405,7 @@ def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str
                 outcome_label=outcome_label,
                 affecting_services=affecting,
                 reason=reason,
-                rule=_rule_applied(
-                    reason=reason,
-                    outcome=stored["outcome"],
-                    outcome_label=outcome_label,
-                    catch_up=catch_up,
-                    services=", ".join(affecting),
-                ),
+                rule=_rule_applied(reason=reason, outcome=stored["outcome"]),
                 revenue_loss=Decimal(row.get("revenue_loss", "0.00")),
                 catch_up_minutes=catch_up,
                 incidents=refs(row.get("incidents", [])),

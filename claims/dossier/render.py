@@ -14,7 +14,6 @@ Its metadata dates come from the claim, not the clock: one claim gives the same 
 from __future__ import annotations
 
 import json
-import logging
 import mimetypes
 from datetime import UTC
 from pathlib import Path, PurePosixPath
@@ -36,10 +35,6 @@ PDF_VARIANT = "pdf/a-3b"
 #: Relative URLs of the template (``{% static %}`` gives ``/static/...``) resolve against
 #: this base, so the fetcher only ever sees ``file:///static/...`` for our own files.
 BASE_URL = "file:///"
-
-# WeasyPrint reports each step of every rendering at INFO; the project logs INFO, and a
-# server rendering dossiers all day does not need seven lines for each.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 class DossierResourceRefused(ValueError):
