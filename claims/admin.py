@@ -77,3 +77,7 @@ class ClaimAdmin(admin.ModelAdmin):
     list_select_related = ["doctor__user", "methodology"]
     raw_id_fields = ["doctor"]
     readonly_fields = ["snapshot", "lost_minutes", "total", "dossier_sha256", "submitted_at"]
+
+
+# The legal team's review records (decisions, versions, audit trail, batches).
+from claims import admin_review  # noqa: E402, F401

@@ -399,13 +399,34 @@ def unchecked_count() -> int:
 # --- one claim ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class AuditRow:
+    """An audit entry with only what changed: (field, before, after) per changed field."""
+
+    entry: AuditEntry
+    changes: list[tuple[str, object, object]]
+
+
+def audit_rows(entries: Sequence[AuditEntry]) -> list[AuditRow]:
+    rows = []
+    for entry in entries:
+        keys = list(entry.before) + [key for key in entry.after if key not in entry.before]
+        changes = [
+            (key, entry.before.get(key), entry.after.get(key))
+            for key in keys
+            if entry.before.get(key) != entry.after.get(key)
+        ]
+        rows.append(AuditRow(entry=entry, changes=changes))
+    return rows
+
+
 @dataclass
 class ClaimReview:
     claim: Claim
     summary: dict
     flags: list
     decisions: list[ClaimDecision]
-    audit: list[AuditEntry]
+    audit: list[AuditRow]
     versions: list[ClaimVersion]
     batches: list[Batch]
     threshold: Decimal | None
@@ -434,7 +455,7 @@ def claim_review(*, claim: Claim) -> ClaimReview:
         summary=(claim.snapshot or {}).get("figures", {}).get("summary", {}),
         flags=flag_reasons(details),
         decisions=list(claim.decisions.select_related("reviewer")),
-        audit=list(claim.audit_entries.select_related("actor")),
+        audit=audit_rows(claim.audit_entries.select_related("actor")),
         versions=list(claim.versions.select_related("methodology").order_by("-number")),
         batches=list(claim.batches.order_by("-created_at")),
         threshold=threshold,

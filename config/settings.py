@@ -186,6 +186,10 @@ if _tasks_backend not in _TASK_BACKENDS:
     )
 TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks_backend]}}
 
+# A request for information from the legal team leaves the doctor this many days to
+# correct the claim's declarations and resubmit it (the cure window).
+CURE_WINDOW_DAYS = env_int("CURE_WINDOW_DAYS", 30)
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from claims.demo import seed_accounts, seed_declarations
+from claims.demo_review import seed_review
 from outages.demo import seed_calendar
 
 
@@ -23,3 +24,9 @@ class Command(BaseCommand):
             + (f", draft claim #{claim.pk}" if claim else "")
             + "; log in as the doctor to see the dashboard"
         )
+        reviewed = seed_review()
+        if reviewed is not None:
+            self.stdout.write(
+                f"Demo claims for the legal team: {reviewed} submitted now; log in as the "
+                "reviewer and open /claims/review/"
+            )
