@@ -17,6 +17,10 @@ from typing import Any
 from outages.figures import CountingRule
 from outages.intervals import BRUSSELS, period_window
 
+#: Bars written out in full in a day's cell; the track above still draws every incident,
+#: and the month's list below the calendar names them all.
+BARS_SHOWN_PER_DAY = 4
+
 
 @dataclass(frozen=True, slots=True)
 class DayBar:
@@ -42,6 +46,14 @@ class CalendarDay:
     @property
     def is_weekend(self) -> bool:
         return self.day.weekday() >= 5
+
+    @property
+    def visible_bars(self) -> list[DayBar]:
+        return self.bars[:BARS_SHOWN_PER_DAY]
+
+    @property
+    def hidden_count(self) -> int:
+        return max(0, len(self.bars) - BARS_SHOWN_PER_DAY)
 
 
 def _percent(value: float) -> float:

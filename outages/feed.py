@@ -16,8 +16,9 @@ from icalendar import Calendar, Event
 PRODUCT_ID = "-//ABSyM eHealth outage claims//Official incident calendar//EN"
 
 
-def calendar_feed(incidents: Iterable, *, name: str, now: datetime) -> bytes:
-    """``incidents``: Incident objects with their services prefetched."""
+def calendar_feed(incidents: Iterable[dict], *, name: str, now: datetime) -> bytes:
+    """``incidents``: plain values of each incident, with ``services`` its slugs
+    (``outages.selectors.feed_entries``)."""
     calendar = Calendar()
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
@@ -31,26 +32,22 @@ def calendar_feed(incidents: Iterable, *, name: str, now: datetime) -> bytes:
     stamp = now.astimezone(UTC)
     for incident in incidents:
         event = Event()
-        event.add("uid", incident.reference)
+        event.add("uid", incident["reference"])
         event.add("dtstamp", stamp)
-        event.add("summary", incident.title or incident.reference)
-        event.add("dtstart", incident.start.astimezone(UTC))
-        if incident.end is not None:
-            event.add("dtend", incident.end.astimezone(UTC))
-        slugs = [service.slug for service in incident.services.all()]
-        if slugs:
-            event.add("categories", slugs)
-        event.add("x-impact", incident.impact)
-        event.add("x-status", incident.status)
-        if incident.status == "provisional":
-            event.add("status", "TENTATIVE")
-        else:
-            event.add("status", "CONFIRMED")
-        if incident.source_url:
-            event.add("url", incident.source_url)
-        if incident.description:
-            event.add("description", incident.description)
-        event.add("created", incident.created_at.astimezone(UTC))
-        event.add("last-modified", incident.updated_at.astimezone(UTC))
+        event.add("summary", incident["title"] or incident["reference"])
+        event.add("dtstart", incident["start"].astimezone(UTC))
+        if incident["end"] is not None:
+            event.add("dtend", incident["end"].astimezone(UTC))
+        if incident["services"]:
+            event.add("categories", incident["services"])
+        event.add("x-impact", incident["impact"])
+        event.add("x-status", incident["status"])
+        # The standard status too, for calendar programs that show tentative events.
+        event.add("status", "TENTATIVE" if incident["status"] == "provisional" else "CONFIRMED")
+        if incident["source_url"]:
+            event.add("url", incident["source_url"])
+        if incident["description"]:
+            event.add("description", incident["description"])
+        event.add("last-modified", incident["updated_at"].astimezone(UTC))
         calendar.add_component(event)
     return calendar.to_ical()

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from outages.availability import belgian_holidays
@@ -130,6 +130,9 @@ def calendar_month(
     now = now or timezone.now()
     window = month_window(year, month)
     incidents = list(incidents_meeting(window, service=selected))
+    for incident in incidents:
+        # Written once here rather than looped over by the template for every bar.
+        incident.service_names = ", ".join(service.name for service in incident.services.all())
     rule = counting_rule_current()
     shown = [selected] if selected is not None else services
     holiday_dates = belgian_holidays([year - 1, year, year + 1])
@@ -177,11 +180,47 @@ def incident_with_history(reference: str) -> Incident:
     ).get(reference=reference)
 
 
-def incidents_for_feed(*, service: Service | None = None) -> QuerySet[Incident]:
-    incidents = Incident.objects.prefetch_related("services").order_by("start", "reference")
+def feed_version(*, service: Service | None = None) -> tuple:
+    """What changes whenever the feed's content does (one query): an edit bumps
+    ``updated_at`` (imports and the admin both save the incident), a deletion the count."""
+    incidents = Incident.objects.all()
     if service is not None:
         incidents = incidents.filter(services=service)
-    return incidents
+    summary = incidents.aggregate(count=Count("id"), last=Max("updated_at"), top=Max("id"))
+    return (service.slug if service else "", summary["count"], summary["last"], summary["top"])
+
+
+def feed_entries(*, service: Service | None = None) -> list[dict]:
+    """Every incident (of ``service``) as plain values with its service slugs: two queries,
+    and no model instances, since a feed may hold thousands of incidents."""
+    incidents = Incident.objects.order_by("start", "reference")
+    if service is not None:
+        incidents = incidents.filter(services=service)
+    entries = list(
+        incidents.values(
+            "id",
+            "reference",
+            "title",
+            "description",
+            "start",
+            "end",
+            "impact",
+            "status",
+            "source_url",
+            "created_at",
+            "updated_at",
+        )
+    )
+    slugs: dict[int, list[str]] = {entry["id"]: [] for entry in entries}
+    links = Incident.services.through.objects.order_by("service__position", "service__slug")
+    if service is not None:
+        links = links.filter(incident__services=service)
+    for incident_id, slug in links.values_list("incident_id", "service__slug"):
+        if incident_id in slugs:
+            slugs[incident_id].append(slug)
+    for entry in entries:
+        entry["services"] = slugs[entry["id"]]
+    return entries
 
 
 def recent_imports(limit: int = 10) -> list[ImportRecord]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 
 from django.contrib import messages
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import urlencode
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import quote_etag, urlencode
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.permissions import admin_required, is_admin
@@ -21,14 +24,17 @@ from outages.forms import IncidentImportForm
 from outages.models import Impact, Incident, IncidentStatus, PendingImport, Service
 from outages.selectors import (
     calendar_month,
+    feed_entries,
+    feed_version,
     incident_with_history,
-    incidents_for_feed,
     pending_import_for,
     recent_imports,
     service_list,
 )
 from outages.services.pending_imports import pending_import_confirm, pending_import_create
 
+# The rendered feed is keyed by the calendar's version, so a day only bounds memory use.
+FEED_CACHE_SECONDS = 24 * 3600
 # The session keeps the tokens of the uploads this browser may confirm.
 SESSION_IMPORTS = "outage_import_tokens"
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
@@ -121,13 +127,30 @@ def incident_detail(request, reference: str):
 
 @require_GET
 def calendar_feed(request):
-    """``/outages/calendar.ics[?service=slug]``: every incident, for calendar programs."""
+    """``/outages/calendar.ics[?service=slug]``: every incident, for calendar programs.
+
+    Calendar programs poll a subscription every few hours: an unchanged calendar answers
+    304 to a conditional request, and its body is kept in the cache until it changes, so
+    a large calendar is rendered once per change rather than once per subscriber.
+    """
     services = service_list()
     selected = _selected_service(request, services)
-    name = "eHealth incidents" if selected is None else f"eHealth incidents: {selected.slug}"
-    body = build_calendar_feed(incidents_for_feed(service=selected), name=name, now=timezone.now())
+    version = feed_version(service=selected)
+    digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
+    etag = quote_etag(digest)
+    not_modified = get_conditional_response(request, etag=etag)
+    if not_modified is not None:
+        return not_modified
+    key = f"outages:feed:{digest}"
+    body = cache.get(key)
+    if body is None:
+        name = "eHealth incidents" if selected is None else f"eHealth incidents: {selected.slug}"
+        body = build_calendar_feed(feed_entries(service=selected), name=name, now=timezone.now())
+        cache.set(key, body, FEED_CACHE_SECONDS)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="calendar.ics"'
+    response["ETag"] = etag
+    patch_cache_control(response, public=True, max_age=300)
     return response
 
 

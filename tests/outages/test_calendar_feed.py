@@ -57,11 +57,23 @@ def test_an_ongoing_incident_has_no_end(client):
 
 def test_the_feed_makes_a_constant_number_of_queries(client, django_assert_max_num_queries):
     make_incident("EX-1", ["recip-e"], brussels(2024, 1, 15, 8), None)
-    with django_assert_max_num_queries(3):
+    # Services, the calendar's version, the incidents, their services.
+    with django_assert_max_num_queries(4):
         client.get(URL)
     seed_calendar()
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         client.get(URL, {"service": "recip-e"})
+
+
+def test_an_unchanged_feed_answers_304_and_a_change_shows_at_once(client):
+    seed_calendar()
+    first = client.get(URL)
+    etag = first["ETag"]
+    assert client.get(URL, HTTP_IF_NONE_MATCH=etag).status_code == 304
+    run_import("reference,services,start,end,impact\nEH-NEW,dmg,2024-02-01T08:00,,major_outage\n")
+    second = client.get(URL, HTTP_IF_NONE_MATCH=etag)
+    assert second.status_code == 200
+    assert "EH-NEW" in events(second)
 
 
 def _stats(service, month):
