@@ -17,8 +17,8 @@ process's peak resident set while rendering (Linux ``VmHWM``, reset before each 
 next to the resident set before the first render (goal: heavy ≤ 300 MB).
 
 Each dossier is measured in a child process of its own with a throw-away database
-(Django's test database: in memory for SQLite, ``test_<name>`` for PostgreSQL), never the
-project's ``db.sqlite3``.
+(Django's test database: in memory for SQLite, ``test_<name>`` for PostgreSQL) and a
+throw-away MEDIA_ROOT, never the project's ``db.sqlite3`` or ``var/media``.
 """
 
 from __future__ import annotations
@@ -30,9 +30,11 @@ import json
 import os
 import pstats
 import random
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -190,7 +192,9 @@ def _medians(functions: dict, runs: int) -> dict[str, float]:
 
 def child(case: str, runs: int, seed: int, profile: bool) -> dict:
     _django()
+    from django.conf import settings
     from django.db import connection
+    from django.test import override_settings
     from pypdf import PdfReader
 
     from claims.dossier.data import dossier_data
@@ -198,6 +202,9 @@ def child(case: str, runs: int, seed: int, profile: bool) -> dict:
     from claims.models import Claim
 
     test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True)
+    # Submitting stores a dossier: into a throw-away folder, never the project's media.
+    media = override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="bench-dossier-"))
+    media.enable()
     try:
         slots, consultations = CASES[case]
         claims = _make_data(random.Random(seed), slots, consultations)
@@ -248,6 +255,8 @@ def child(case: str, runs: int, seed: int, profile: bool) -> dict:
         }
     finally:
         connection.creation.destroy_test_db(test_database, verbosity=0)
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+        media.disable()
 
 
 def main() -> None:
