@@ -1,6 +1,9 @@
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
-from outages.models import ImportRecord, Incident, IncidentChange, Service
+from outages.models import ImportRecord, Incident, IncidentChange, PendingImport, Service
 
 
 @admin.register(Service)
@@ -43,7 +46,35 @@ class ImportRecordAdmin(admin.ModelAdmin):
         "created_by",
     ]
     list_filter = ["format", "outcome"]
-    readonly_fields = [f.name for f in ImportRecord._meta.fields]
+    # MEDIA_ROOT is never served: the raw file is downloaded through an admin-only view.
+    exclude = ["raw_file"]
+    readonly_fields = [f.name for f in ImportRecord._meta.fields if f.name != "raw_file"] + [
+        "raw_file_download"
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("raw file"))
+    def raw_file_download(self, obj):
+        if not obj.raw_file:
+            return "–"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("outages:import_raw_file", args=[obj.pk]), obj.file_name
+        )
+
+
+@admin.register(PendingImport)
+class PendingImportAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "file_name", "format", "state", "created_by", "finished_at"]
+    list_filter = ["state", "format"]
+    exclude = ["stored_file", "preview"]
+    readonly_fields = [
+        f.name for f in PendingImport._meta.fields if f.name not in ("stored_file", "preview")
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,14 @@ from claims.permissions import admin_required, is_admin
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
 from outages.forms import IncidentImportForm
-from outages.models import Impact, Incident, IncidentStatus, PendingImport, Service
+from outages.models import (
+    Impact,
+    ImportRecord,
+    Incident,
+    IncidentStatus,
+    PendingImport,
+    Service,
+)
 from outages.selectors import (
     calendar_month,
     feed_entries,
@@ -210,3 +217,22 @@ def import_confirm(request, token: str):
         for message in exc.messages:
             messages.error(request, message)
     return redirect("outages:import_detail", token=pending.token)
+
+
+@admin_required
+@require_GET
+def import_raw_file(request, pk: int):
+    """The file an import read, byte for byte, for administrators (MEDIA_ROOT is never
+    served directly)."""
+    try:
+        record = ImportRecord.objects.get(pk=pk)
+    except ImportRecord.DoesNotExist:
+        raise Http404("No such import") from None
+    if not record.raw_file:
+        raise Http404("No raw file")
+    return FileResponse(
+        record.raw_file.open("rb"),
+        as_attachment=True,
+        filename=record.file_name,
+        content_type="application/octet-stream",
+    )

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from outage_helpers import CSV_HEADER, run_import
 
@@ -169,3 +170,28 @@ def test_statuspage_warnings_are_shown_in_the_preview(admin_en):
     )
     location = upload(admin_en, text, name="incidents.json")["Location"]
     assert "The component “Website” matches no service." in admin_en.get(location).content.decode()
+
+
+def test_admins_download_the_raw_file_of_an_import(admin_user, doctor):
+    data = GOOD.encode()
+    record = run_import(data, name="raw.csv").import_record
+    url = reverse("outages:import_raw_file", args=[record.pk])
+    assert Client().get(url).status_code == 302  # anonymous: to login
+    as_doctor = Client()
+    as_doctor.force_login(doctor.user)
+    assert as_doctor.get(url).status_code == 404
+    as_admin = Client()
+    as_admin.force_login(admin_user)
+    response = as_admin.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+    assert 'filename="raw.csv"' in response["Content-Disposition"]
+
+
+def test_the_django_admin_shows_imports_and_pending_imports(admin_client):
+    record = run_import(GOOD, name="raw.csv").import_record
+    page = admin_client.get(reverse("admin:outages_importrecord_change", args=[record.pk]))
+    assert page.status_code == 200
+    assert reverse("outages:import_raw_file", args=[record.pk]) in page.content.decode()
+    upload(admin_client, GOOD)
+    assert admin_client.get(reverse("admin:outages_pendingimport_changelist")).status_code == 200
