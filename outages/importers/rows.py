@@ -76,13 +76,26 @@ class ParsedFile:
 
 
 def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    """``Recip-e``, ``RECIP E`` and ``recip-e`` are one key: case, spaces and punctuation
+    differ between status pages, calendars and this catalogue, the letters do not."""
+    return "".join(char for char in text.casefold() if char.isalnum())
+
+
+def _name_keys(name: str) -> list[str]:
+    """A name, and for "Third-party payment (eFact)" also "Third-party payment" and
+    "eFact": status pages name a service by either part."""
+    keys = [_key(name)]
+    if "(" in name and name.rstrip().endswith(")"):
+        outside, _, inside = name.rstrip()[:-1].partition("(")
+        keys += [_key(outside), _key(inside)]
+    return [key for key in keys if key]
 
 
 @dataclass(frozen=True)
 class ServiceCatalogue:
     """The services an import may name: by slug, or (Statuspage, iCalendar) by a name in
-    any of the three languages, case-insensitively."""
+    any of the three languages (or its part in brackets, such as "eFact"), ignoring case,
+    spaces and punctuation."""
 
     slugs: frozenset[str]
     by_name: dict[str, str] = field(default_factory=dict)
@@ -95,8 +108,8 @@ class ServiceCatalogue:
         for slug, *names in services:
             slugs.add(slug)
             for name in names:
-                if name:
-                    by_name.setdefault(_key(name), slug)
+                for key in _name_keys(name or ""):
+                    by_name.setdefault(key, slug)
         # A slug always wins over another service's name that happens to spell it.
         for slug in slugs:
             by_name[_key(slug)] = slug

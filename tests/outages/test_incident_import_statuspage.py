@@ -129,3 +129,12 @@ def test_a_second_import_changes_nothing_and_a_resolution_updates():
     report = import_json(page(incident("a1")))
     assert report.updated == 1
     assert Incident.objects.get().end == datetime(2024, 1, 15, 11, 20, tzinfo=UTC)
+
+
+def test_components_match_names_whatever_their_spacing_and_their_part_in_brackets():
+    import_json(
+        page(
+            incident("a1", components=("Chapter IV", "eFact", "GMD", "eHealth Authentication")),
+        )
+    )
+    assert slugs_of("a1") == ["chapter-iv", "dmg", "ehealth-auth", "tiers-payant"]
