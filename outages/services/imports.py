@@ -28,6 +28,7 @@ from outages.importers import (
     parse_incident_file,
 )
 from outages.models import ImportRecord, Incident, IncidentChange, Service
+from outages.services.bulk_rows import rows_insert, rows_update
 
 CREATED = "created"
 UPDATED = "updated"
@@ -362,16 +363,12 @@ def _prepared_values(wanted: dict) -> list:
 
 
 def _create_incidents(entries: list[tuple[str, dict]], now) -> list[int]:
-    """Insert new incidents (reference, values) with executemany and return their ids in
-    the same order, read back by their unique references.
-
-    bulk_create() spends about 85 µs a row in Python building and preparing model
-    instances (8.5 s for 100,000 rows, measured by tests/benchmarks/bench_outages.py).
-    """
+    """Insert new incidents (reference, values) in bulk (outages.services.bulk_rows) and
+    return their ids in the same order, read back by their unique references."""
     if not entries:
         return []
     prepared_now = Incident._meta.get_field("created_at").get_db_prep_save(now, connection)
-    _execute_many(
+    rows_insert(
         Incident,
         ["reference", *_COMPARED_FIELDS, "created_at", "updated_at"],
         [
@@ -387,27 +384,13 @@ def _create_incidents(entries: list[tuple[str, dict]], now) -> list[int]:
 
 
 def _update_incidents(entries: list[tuple[int, dict]], now) -> None:
-    """One parametrised UPDATE per changed incident (id, values), with executemany.
-
-    Django's bulk_update() builds a CASE WHEN per field and row, which costs about a
-    millisecond and a half per row in Python (15 s for 10,000 changed rows, measured by
-    tests/benchmarks/bench_outages.py); executemany runs one statement in the driver.
-    """
-    if not entries:
-        return
-    fields = [Incident._meta.get_field(name) for name in (*_COMPARED_FIELDS, "updated_at")]
-    quote = connection.ops.quote_name
-    # Only names from the model's metadata go into the text; values are parameters.
-    sql = "UPDATE {table} SET {columns} WHERE {pk} = %s".format(  # noqa: S608
-        table=quote(Incident._meta.db_table),
-        columns=", ".join(f"{quote(field.column)} = %s" for field in fields),
-        pk=quote(Incident._meta.pk.column),
-    )
+    """Write the changed incidents' values (id, values) in bulk."""
     prepared_now = Incident._meta.get_field("updated_at").get_db_prep_save(now, connection)
-    rows = [[*_prepared_values(wanted), prepared_now, pk] for pk, wanted in entries]
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(sql, chunk)
+    rows_update(
+        Incident,
+        [*_COMPARED_FIELDS, "updated_at"],
+        [[*_prepared_values(wanted), prepared_now, pk] for pk, wanted in entries],
+    )
 
 
 def _write(report, data, user, to_create, to_update) -> ImportRecord:
@@ -450,33 +433,11 @@ def _write_rows(record: ImportRecord, to_create, to_update) -> None:
         for incident_id, services in service_rewrites.items()
         for service_id in services
     ]
-    _execute_many(through, ["incident_id", "service_id"], links)
+    rows_insert(through, ["incident_id", "service_id"], links)
     created, updated = IncidentChange.Action.CREATED.value, IncidentChange.Action.UPDATED.value
-    _execute_many(
+    rows_insert(
         IncidentChange,
         ["import_record_id", "incident_id", "action"],
         [(record.id, incident_id, created) for incident_id in new_ids]
         + [(record.id, stored.id, updated) for _row, _wanted, _s, stored in to_update],
     )
-
-
-def _execute_many(model, attnames: list[str], rows: list) -> None:
-    """Insert plain rows of already prepared values with executemany.
-
-    bulk_create() would first build a model instance per row (over 300,000 of them for a
-    100,000-row file, with the service links and the change history): seconds of pure
-    Python that the driver's own loop does not need.
-    """
-    if not rows:
-        return
-    quote = connection.ops.quote_name
-    columns = [model._meta.get_field(name).column for name in attnames]
-    # Only names from the model's metadata go into the text; values are parameters.
-    sql = "INSERT INTO {table} ({columns}) VALUES ({marks})".format(  # noqa: S608
-        table=quote(model._meta.db_table),
-        columns=", ".join(quote(column) for column in columns),
-        marks=", ".join(["%s"] * len(columns)),
-    )
-    with connection.cursor() as cursor:
-        for chunk in _chunks(rows, 5000):
-            cursor.executemany(sql, chunk)
