@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag, urlencode
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.permissions import admin_required, is_admin
@@ -142,7 +144,7 @@ def calendar_feed(request):
     """
     services = service_list()
     selected = _selected_service(request, services)
-    version = feed_version(service=selected)
+    version = (get_language(), feed_version(service=selected))
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
     not_modified = get_conditional_response(request, etag=etag)
@@ -151,7 +153,11 @@ def calendar_feed(request):
     key = f"outages:feed:{digest}"
     body = cache.get(key)
     if body is None:
-        name = "eHealth incidents" if selected is None else f"eHealth incidents: {selected.slug}"
+        name = (
+            _("Official eHealth incidents")
+            if selected is None
+            else _("Official eHealth incidents: %(service)s") % {"service": selected.name}
+        )
         body = build_calendar_feed(feed_entries(service=selected), name=name, now=timezone.now())
         cache.set(key, body, FEED_CACHE_SECONDS)
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

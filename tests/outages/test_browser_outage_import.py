@@ -18,14 +18,20 @@ def _english(page, live_server):
     page.context.add_cookies([{"name": "django_language", "value": "en", "url": live_server.url}])
 
 
-def test_an_admin_uploads_previews_confirms_and_finds_the_incident(
+def test_an_admin_imports_a_csv_that_anonymous_visitors_then_read_on_the_calendar(
     page, live_server, admin_user, tmp_path
 ):
+    _english(page, live_server)
+    # Anonymous: the calendar is public, the import page sends to the login page.
+    page.goto("/outages/?month=2024-01")
+    expect(page.get_by_role("heading", name="Availability in January 2024")).to_be_visible()
+    expect(page.get_by_role("link", name="Import outage data")).to_have_count(0)
+    page.goto("/outages/import/")
+    expect(page).to_have_url(f"{live_server.url}/account/login/?next=/outages/import/")
+
     # Logging in sets the user's own language: make it English.
     admin_user.language = "en"
     admin_user.save(update_fields=["language"])
-    _english(page, live_server)
-    page.goto("/account/login/?next=/outages/import/")
     page.get_by_label("E-mail address").fill(admin_user.email)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
@@ -51,12 +57,3 @@ def test_an_admin_uploads_previews_confirms_and_finds_the_incident(
     day.get_by_role("link").first.click()
     expect(page.get_by_role("heading", name="MyCarenet unavailable")).to_be_visible()
     expect(page.locator("#incident-duration")).to_have_text("4 h 15 min")
-
-
-def test_an_anonymous_visitor_reads_the_calendar_but_not_the_import_page(page, live_server):
-    _english(page, live_server)
-    page.goto("/outages/?month=2024-01")
-    expect(page.get_by_role("heading", name="Availability in January 2024")).to_be_visible()
-    expect(page.get_by_role("link", name="Import outage data")).to_have_count(0)
-    page.goto("/outages/import/")
-    expect(page).to_have_url(f"{live_server.url}/account/login/?next=/outages/import/")
