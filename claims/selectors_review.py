@@ -9,7 +9,7 @@ doctor, methodology and check joined, and the paginator reuses the totals' count
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -113,21 +113,26 @@ def reviewable_claims() -> QuerySet[Claim]:
     return Claim.objects.filter(status__in=REVIEWABLE)
 
 
-def _overlapping_claim() -> Subquery:
-    """The id of another submitted claim of the same doctor meeting this one's period.
-    Served by the (doctor, period_start, period_end) unique index."""
-    others = (
+def _overlapping(claim_column: str = "pk"):
+    """Other submitted claims of the same doctor meeting this claim's period. Served by the
+    (doctor, period_start, period_end) unique index."""
+    return (
         Claim.objects.filter(
             doctor=OuterRef("doctor"),
             period_start__lte=OuterRef("period_end"),
             period_end__gte=OuterRef("period_start"),
             status__in=REVIEWABLE,
         )
-        .exclude(pk=OuterRef("pk"))
+        .exclude(pk=OuterRef(claim_column))
         .order_by("period_start", "pk")
-        .values("pk")[:1]
     )
-    return Subquery(others)
+
+
+def _overlapping_claim() -> Subquery:
+    """The id of the first overlapping claim: for the rows shown, never for a whole list
+    (a correlated subquery per row); filters use ``Exists``, which PostgreSQL turns into
+    one semi-join."""
+    return Subquery(_overlapping().values("pk")[:1])
 
 
 def _filtered(filters: ReviewFilters, claims: QuerySet[Claim] | None = None) -> QuerySet[Claim]:
@@ -157,19 +162,21 @@ def _filtered(filters: ReviewFilters, claims: QuerySet[Claim] | None = None) -> 
         if column is not None:
             claims = claims.filter(**{f"review_check__{column}": True})
     if OVERLAP in filters.flags:
-        claims = claims.alias(overlap_id=_overlapping_claim()).filter(overlap_id__isnull=False)
+        claims = claims.filter(Exists(_overlapping()))
     return claims
 
 
 def outlier_threshold(claims: QuerySet[Claim], count: int) -> Decimal | None:
-    """The 99th percentile (nearest rank) of the totals of ``claims``; one query."""
+    """The 99th percentile (nearest rank) of the totals of ``claims``; one query. Counted
+    from the top (the 404th highest of 40,400), so PostgreSQL keeps a small heap instead
+    of sorting every total."""
     if not count:
         return None
-    rank = percentile_rank(count)
+    from_top = count - percentile_rank(count)
     return (
         claims.filter(total__isnull=False)
-        .order_by("total")
-        .values_list("total", flat=True)[rank - 1 : rank]
+        .order_by("-total")
+        .values_list("total", flat=True)[from_top : from_top + 1]
         .first()
     )
 
@@ -228,18 +235,14 @@ def _scaled(bars: list[ChartBar]) -> list[ChartBar]:
 
 def _per_service(claims: QuerySet[Claim], services: Sequence[Service]) -> list[ChartBar]:
     """Claims and totals per service; a claim citing outages of two services counts under
-    both (one query over the check's service links)."""
-    through = ClaimCheck.services.through
+    both (one GROUP BY over the checks' service links; claims without any fall in the
+    ``None`` group, left out)."""
     rows = (
-        through.objects.filter(claimcheck_id__in=claims.values("pk"))
-        .values("service_id")
-        .annotate(
-            claims=Count("claimcheck_id"),
-            total=Sum("claimcheck__claim__total"),
-            minutes=Sum("claimcheck__claim__lost_minutes"),
-        )
+        claims.values("review_check__services")
+        .annotate(claims=Count("pk"), total=Sum("total"), minutes=Sum("lost_minutes"))
+        .order_by()
     )
-    by_service = {row["service_id"]: row for row in rows}
+    by_service = {row["review_check__services"]: row for row in rows}
     bars = [
         ChartBar(
             key=service.slug,
@@ -308,12 +311,25 @@ def claim_flag_details(
     return details
 
 
-def _page_rows(claims: QuerySet[Claim], page: Page, threshold: Decimal | None) -> list[ReviewRow]:
+def _page_rows(page: Page, threshold: Decimal | None) -> list[ReviewRow]:
     rows = []
     for claim in page.object_list:
         details = claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
         rows.append(ReviewRow(claim=claim, flags=flag_reasons(details)))
     return rows
+
+
+def _page(ordered: QuerySet[Claim], number, count: int) -> Page:
+    """One page of ``ordered`` in two narrow queries: the ids of the page first (sorting
+    40,000 ids and sort keys fits in memory, whole rows would spill to disk), then those
+    rows with everything a line of the list shows. The count comes from the totals."""
+    paginator = Paginator(ordered.values_list("pk", flat=True), PAGE_SIZE)
+    paginator.__dict__["count"] = count  # spare the paginator its COUNT query
+    page = paginator.get_page(number)
+    ids = list(page.object_list)
+    by_id = {claim.pk: claim for claim in list_columns(Claim.objects.filter(pk__in=ids))}
+    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    return page
 
 
 def _ordered(claims: QuerySet[Claim], sort: str) -> QuerySet[Claim]:
@@ -371,16 +387,13 @@ def review_list(
     if OUTLIER in filters.flags:
         claims = base.filter(total__gt=threshold) if threshold is not None else base.none()
         totals = _totals(claims)
-    paginator = Paginator(_ordered(list_columns(claims), filters.sort), PAGE_SIZE)
-    # The totals already counted the claims: spare the paginator its COUNT query.
-    paginator.__dict__["count"] = totals.claims
-    page = paginator.get_page(page_number)
+    page = _page(_ordered(claims, filters.sort), page_number, totals.claims)
     return ReviewList(
         filters=filters,
         totals=totals,
         threshold=threshold,
         page=page,
-        rows=_page_rows(claims, page, threshold),
+        rows=_page_rows(page, threshold),
         per_service=_per_service(claims, services),
         per_month=_per_month(claims),
         unchecked=unchecked_count(),
@@ -497,10 +510,7 @@ def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:
     threshold = batch.outlier_threshold
     if threshold is None and not batch.is_frozen:
         threshold = outlier_threshold(claims, totals.claims)
-    ordered = list_columns(claims).order_by("batch_memberships__position", "pk")
-    paginator = Paginator(ordered, PAGE_SIZE)
-    paginator.__dict__["count"] = totals.claims
-    page = paginator.get_page(page_number)
+    page = _page(claims.order_by("batch_memberships__position", "pk"), page_number, totals.claims)
     outputs = {kind: None for kind in BatchOutput.Kind.values}
     for output in batch.outputs.all():
         outputs[output.kind] = output
@@ -508,7 +518,7 @@ def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:
         batch=batch,
         totals=totals,
         page=page,
-        rows=_page_rows(claims, page, threshold),
+        rows=_page_rows(page, threshold),
         outputs=outputs,
         per_service=_per_service(claims, list(Service.objects.all())),
     )
@@ -532,13 +542,14 @@ class BatchSummary:
     totals: Totals
     per_service: list[ChartBar]
     per_status: list[StatusCount]
-    rows: list[ReviewRow]
+    threshold: Decimal | None
     generated_at: datetime
 
 
 def batch_summary(batch: Batch) -> BatchSummary:
-    """What the first pages of a batch dossier print: totals, per service, per status, and
-    one line per claim with its flags (the outlier threshold frozen with the batch)."""
+    """The figures at the front of a batch dossier: totals, per service, per status (the
+    outlier threshold is the one frozen with the batch). The lines per claim come from
+    ``batch_summary_rows``, in parts."""
     claims = batch_claims(batch)
     labels = dict(ClaimStatus.choices)
     per_status = [
@@ -556,23 +567,33 @@ def batch_summary(batch: Batch) -> BatchSummary:
     threshold = batch.outlier_threshold
     if threshold is None:
         threshold = outlier_threshold(claims, totals.claims)
-    rows = [
-        ReviewRow(
-            claim=claim,
-            flags=flag_reasons(
-                claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
-            ),
-        )
-        for claim in list_columns(claims)
-        .defer("snapshot")
-        .order_by("batch_memberships__position", "pk")
-        .iterator(chunk_size=500)
-    ]
     return BatchSummary(
         batch=batch,
         totals=totals,
         per_service=_per_service(claims, list(Service.objects.all())),
         per_status=per_status,
-        rows=rows,
+        threshold=threshold,
         generated_at=timezone.now(),
     )
+
+
+def batch_summary_rows(summary: BatchSummary, *, size: int) -> Iterator[list[ReviewRow]]:
+    """One line per claim of the batch, with its flags, ``size`` lines at a time (the
+    batch dossier renders each part on its own, so its memory does not grow with the
+    batch)."""
+    claims = (
+        list_columns(batch_claims(summary.batch))
+        .order_by("batch_memberships__position", "pk")
+        .iterator(chunk_size=size)
+    )
+    part: list[ReviewRow] = []
+    for claim in claims:
+        details = claim_flag_details(
+            claim, overlap_id=claim.overlap_id, threshold=summary.threshold
+        )
+        part.append(ReviewRow(claim=claim, flags=flag_reasons(details)))
+        if len(part) == size:
+            yield part
+            part = []
+    if part:
+        yield part

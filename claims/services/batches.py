@@ -20,6 +20,7 @@ import logging
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
+from itertools import chain
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,7 @@ from claims.permissions import is_reviewer
 from claims.selectors_review import (
     batch_claims,
     batch_summary,
+    batch_summary_rows,
     outlier_threshold,
     reviewable_claims,
 )
@@ -56,6 +58,8 @@ DOSSIER_ALTERED = "The stored dossier of claim {claim} no longer matches its SHA
 #: A running output that has not moved for this long has lost its worker: it may restart.
 STALE_AFTER = timedelta(minutes=15)
 CHUNK = 200
+#: Claims per part of the summary's table (each part is one WeasyPrint document).
+SUMMARY_ROWS = 200
 READ_BLOCK = 1024 * 1024
 
 
@@ -242,10 +246,27 @@ def _target(batch: Batch, kind: str, suffix: str) -> tuple[str, Path]:
     return name, path
 
 
-def batch_summary_pdf(*, batch: Batch) -> bytes:
-    """The summary pages at the front of the batch dossier (the active language)."""
-    html = render_to_string("claims/review/batch_summary_pdf.html", {"s": batch_summary(batch)})
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
+    """The summary pages at the front of the batch dossier (the active language), in parts
+    of ``SUMMARY_ROWS`` claims: WeasyPrint holds a whole document's layout in memory, so
+    one document for a thousand lines would make memory grow with the batch."""
+    summary = batch_summary(batch)
+    parts = batch_summary_rows(summary, size=SUMMARY_ROWS)
+    first = next(parts, [])
+    start = 1
+    for index, rows in enumerate(chain([first], parts)):
+        html = render_to_string(
+            "claims/review/batch_summary_pdf.html",
+            {
+                "s": summary,
+                "rows": rows,
+                "first_part": index == 0,
+                "first_row": start,
+                "last_row": start + len(rows) - 1,
+            },
+        )
+        start += len(rows)
+        yield HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
 
 
 def _build_dossier(output: BatchOutput, path: Path) -> None:
@@ -253,7 +274,8 @@ def _build_dossier(output: BatchOutput, path: Path) -> None:
     step = max(1, output.progress_total // 100)
     with open(path, "wb") as out:
         merger = StreamingPdfMerger(out, title=batch.name)
-        merger.append(io.BytesIO(batch_summary_pdf(batch=batch)), title=str(_("Summary")))
+        for index, part in enumerate(batch_summary_pdfs(batch=batch)):
+            merger.append(io.BytesIO(part), title=str(_("Summary")) if index == 0 else "")
         for done, (member, claim) in enumerate(_members(batch), start=1):
             merger.append(_stored_dossier_path(member, claim), title=_bookmark(claim))
             if done % step == 0:

@@ -32,7 +32,7 @@ from claims.services.batches import (
     batch_create,
     batch_freeze,
     batch_output_start,
-    batch_summary_pdf,
+    batch_summary_pdfs,
 )
 from claims.services.review import claim_decide, claim_resubmit
 
@@ -134,7 +134,7 @@ def test_the_batch_dossier_is_the_summary_then_every_claims_stored_dossier(outag
     assert output.state == BatchOutput.State.DONE
     assert output.progress_done == output.progress_total == 2
     with translation.override("en"):
-        summary_pages = pdf_pages(batch_summary_pdf(batch=batch))
+        summary_pages = sum(pdf_pages(part) for part in batch_summary_pdfs(batch=batch))
     claim_pages = [pdf_pages(Claim.objects.get(pk=c.pk).dossier.read()) for c in claims]
     with output.file.open("rb") as merged:
         data = merged.read()
@@ -162,7 +162,7 @@ def test_the_page_count_adds_up_for_dossiers_of_different_lengths(outage, review
     batch = frozen_batch(reviewer, claims)
     output = batch_output_start(batch=batch, kind="dossier", user=reviewer, language="fr")
     with translation.override("fr"):
-        summary_pages = pdf_pages(batch_summary_pdf(batch=batch))
+        summary_pages = sum(pdf_pages(part) for part in batch_summary_pdfs(batch=batch))
     assert pdf_pages(output.file.read()) == summary_pages + 1 + 4 + 2
 
 
