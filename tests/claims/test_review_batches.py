@@ -258,3 +258,13 @@ def test_a_stored_dossier_can_be_added_by_file_name(tmp_path):
     path.write_bytes(blank_pdf(2))
     out = io.BytesIO()
     assert merge_pdfs(out, [(str(path), "one"), (ContentFile(blank_pdf(1)), "two")]) == 3
+
+
+def test_freezing_fixes_the_outlier_threshold_of_the_batch(outage, reviewer, monkeypatch):
+    use_fast_dossiers(monkeypatch)
+    claims = [
+        submitted_claim(slots=((15, 8, 0, 15, hour, 0),), cancelled=()) for hour in (9, 10, 11)
+    ]
+    batch = frozen_batch(reviewer, claims)
+    # Three claims: the 99th percentile (nearest rank) is the largest total.
+    assert batch.outlier_threshold == max(c.total for c in claims) == Decimal("270.00")
