@@ -165,6 +165,14 @@ class Methodology(models.Model):
     def __str__(self) -> str:
         return self.version
 
+    def save(self, *args, **kwargs):
+        # A published version is evidence: a claim cites it. Refuse any change to it.
+        if self.pk:
+            stored = Methodology.objects.filter(pk=self.pk, published_on__isnull=False).exists()
+            if stored:
+                raise ValidationError(_("A published methodology version cannot be changed."))
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self) -> bool:
         return self.published_on is not None
@@ -183,14 +191,6 @@ class Methodology(models.Model):
             raise ValidationError(
                 {"catch_up_minutes": _("Give whole, positive minutes per service slug.")}
             )
-
-    def save(self, *args, **kwargs):
-        # A published version is evidence: a claim cites it. Refuse any change to it.
-        if self.pk:
-            stored = Methodology.objects.filter(pk=self.pk, published_on__isnull=False).exists()
-            if stored:
-                raise ValidationError(_("A published methodology version cannot be changed."))
-        super().save(*args, **kwargs)
 
 
 class NomenclatureFee(models.Model):
@@ -238,7 +238,9 @@ class AffectedSlot(models.Model):
         verbose_name_plural = _("affected time slots")
         constraints = [
             models.UniqueConstraint(fields=["doctor", "start", "end"], name="slot_unique_times"),
-            models.CheckConstraint(condition=models.Q(end__gt=models.F("start")), name="slot_end_after_start"),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="slot_end_after_start"
+            ),
         ]
         indexes = [models.Index(fields=["doctor", "start"], name="slot_doctor_start")]
 
@@ -303,8 +305,12 @@ class Claim(models.Model):
     total = models.DecimalField(
         _("total (EUR)"), max_digits=12, decimal_places=2, null=True, blank=True, editable=False
     )
-    dossier = models.FileField(_("dossier"), upload_to="dossiers/%Y/%m/", blank=True, editable=False)
-    dossier_sha256 = models.CharField(_("dossier SHA-256"), max_length=64, blank=True, editable=False)
+    dossier = models.FileField(
+        _("dossier"), upload_to="dossiers/%Y/%m/", blank=True, editable=False
+    )
+    dossier_sha256 = models.CharField(
+        _("dossier SHA-256"), max_length=64, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -533,9 +539,7 @@ class Batch(models.Model):
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     # The 99th percentile of the batch's totals, fixed at freezing (the "outlier" flag).
-    outlier_threshold = models.DecimalField(
-        max_digits=12, decimal_places=2, null=True, blank=True
-    )
+    outlier_threshold = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -552,9 +556,7 @@ class Batch(models.Model):
 
 class BatchClaim(models.Model):
     batch = models.ForeignKey(Batch, on_delete=models.CASCADE, related_name="members")
-    claim = models.ForeignKey(
-        Claim, on_delete=models.PROTECT, related_name="batch_memberships"
-    )
+    claim = models.ForeignKey(Claim, on_delete=models.PROTECT, related_name="batch_memberships")
     position = models.PositiveIntegerField(default=0)
     # The stored dossier the batch was frozen with: the batch dossier must merge that one.
     dossier_sha256 = models.CharField(max_length=64, blank=True)

@@ -19,8 +19,9 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def make_doctor(riziv="12345678004", email=None, language="fr", first_name="Anne",
-                last_name="Dupont"):
+def make_doctor(
+    riziv="12345678004", email=None, language="fr", first_name="Anne", last_name="Dupont"
+):
     return doctor_register(
         email=email or f"doctor-{riziv}@example.org",
         password=PASSWORD,
@@ -38,15 +39,17 @@ def doctor(db):
 
 @pytest.fixture
 def other_doctor(db):
-    return make_doctor(riziv="98765432101", first_name="Bart", last_name="Janssens",
-                       language="nl")
+    return make_doctor(riziv="98765432101", first_name="Bart", last_name="Janssens", language="nl")
 
 
 @pytest.fixture
 def reviewer(db, django_user_model):
     user = django_user_model.objects.create_user(
-        email="reviewer@example.org", password=PASSWORD, is_staff=True,
-        first_name="Luc", last_name="Peeters",
+        email="reviewer@example.org",
+        password=PASSWORD,
+        is_staff=True,
+        first_name="Luc",
+        last_name="Peeters",
     )
     user.groups.add(Group.objects.get(name=REVIEWERS_GROUP))
     return user
@@ -105,8 +108,7 @@ def page(_browser, live_server, settings):
     # The live server speaks plain HTTP on localhost.
     settings.SESSION_COOKIE_SECURE = False
     settings.CSRF_COOKIE_SECURE = False
-    context = _browser.new_context(base_url=live_server.url, locale="fr-BE",
-                                   accept_downloads=True)
+    context = _browser.new_context(base_url=live_server.url, locale="fr-BE", accept_downloads=True)
     context.set_default_timeout(15_000)
     tab = context.new_page()
     yield tab

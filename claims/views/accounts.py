@@ -62,7 +62,11 @@ def profile(request):
     user = doctor.user
     form = ProfileForm(
         request.POST or None,
-        initial={"first_name": user.first_name, "last_name": user.last_name, "language": user.language},
+        initial={
+            "first_name": user.first_name,
+            "last_name": user.last_name,
+            "language": user.language,
+        },
     )
     if request.method == "POST" and form.is_valid():
         doctor_update_profile(doctor=doctor, **form.cleaned_data)

@@ -6,7 +6,9 @@ from django.utils import translation
 
 def render_amount(language: str) -> str:
     with translation.override(language):
-        return Template('{{ amount|floatformat:"2g" }}').render(Context({"amount": Decimal("1234.56")}))
+        return Template('{{ amount|floatformat:"2g" }}').render(
+            Context({"amount": Decimal("1234.56")})
+        )
 
 
 def test_french_and_dutch_amounts_read_1_234_56():
