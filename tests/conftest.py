@@ -102,6 +102,15 @@ def _browser():
         browser.close()
 
 
+def pytest_collection_modifyitems(items):
+    """Browser tests need a transactional database (the live server runs in another
+    thread), which Django empties after each test; serialized rollback puts back what
+    migrations created (services, methodology, the reviewers group) for the next one."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.django_db(transaction=True, serialized_rollback=True))
+
+
 @pytest.fixture
 def page(_browser, live_server, settings):
     """A fresh browser tab on the live server, in French unless a test says otherwise."""
