@@ -131,7 +131,7 @@ def test_every_page_carries_its_number_and_the_claim_id(doctor):
     for number, page in enumerate(reader.pages, start=1):
         text = page.extract_text()
         assert f"{number} / {pages}" in text
-        assert f"#{claim.pk}" in text
+        assert f"Demande n° {claim.pk}" in text  # the French doctor's running header
 
 
 def test_the_timeline_shows_slots_and_verified_pieces_in_brussels_time(doctor):
