@@ -92,7 +92,20 @@ def _browser():
     # Playwright's sync API runs an event loop in this thread; Django's async-safety
     # check would otherwise refuse the ORM calls that tests make around the browser.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from django.db import connections
+
+    # Playwright's sync API switches this thread's context, and Django keeps database
+    # connections per context: the tests that follow get new connection objects, without
+    # the serialized copy of the migrated database that serialized rollback restores.
+    # Carry it over (the test database may have been created before the browser).
+    serialized = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if hasattr(connections[alias], "_test_serialized_contents")
+    }
     with sync_playwright() as playwright:
+        for alias, contents in serialized.items():
+            connections[alias]._test_serialized_contents = contents
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
