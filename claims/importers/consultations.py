@@ -8,16 +8,16 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from claims.importers.engine import Importer, ImportPreview, RowProblems, RowStatus, preview
+from claims.importers.declarations import DeclarationImporter
+from claims.importers.engine import ImportPreview, RowProblems, preview
 from claims.importers.fields import parse_datetime, parse_fee, parse_minutes, parse_services
 from claims.models import Consultation, Doctor, Outcome
-from claims.selectors import fee_table, locked_period_for, locked_periods
+from claims.selectors import fee_table
 from claims.services.declarations import (
     consultation_time_errors,
-    locked_message,
     unknown_code_message,
 )
 from outages.intervals import BRUSSELS
@@ -40,18 +40,13 @@ class ConsultationRecord:
         return {service.slug for service in self.services}
 
 
-class ConsultationImporter(Importer):
+class ConsultationImporter(DeclarationImporter):
     required_columns = ("start", "duration_minutes", "code", "services", "outcome")
     optional_columns = ("fee",)
 
-    def __init__(self, *, doctor: Doctor, now: datetime | None = None):
-        self.doctor = doctor
-        self.now = now or timezone.now()
-
     def prepare(self, rows):
-        self.known = {service.slug: service for service in Service.objects.all()}
+        super().prepare(rows)
         self.fees = fee_table()
-        self.locked = locked_periods(doctor=self.doctor)
 
     def parse(self, cells):
         problems = []
@@ -127,13 +122,6 @@ class ConsultationImporter(Importer):
         if record.outcome != existing.outcome:
             changed.append("outcome")
         return changed
-
-    def refuse(self, record, status, existing):
-        if status in (RowStatus.NEW, RowStatus.CHANGED):
-            period = locked_period_for(record.start, self.locked)
-            if period is not None:
-                return [("start", locked_message(period))]
-        return []
 
     def _fields(self, consultation, record):
         consultation.duration_minutes = record.duration_minutes

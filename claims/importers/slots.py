@@ -6,14 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.translation import gettext as _
 
-from claims.importers.engine import Importer, ImportPreview, RowProblems, RowStatus, preview
+from claims.importers.declarations import DeclarationImporter
+from claims.importers.engine import ImportPreview, RowProblems, preview
 from claims.importers.fields import parse_datetime, parse_services
 from claims.models import AffectedSlot, Doctor
-from claims.selectors import locked_period_for, locked_periods
-from claims.services.declarations import locked_message, slot_time_errors
+from claims.services.declarations import slot_time_errors
 from outages.intervals import BRUSSELS
 from outages.models import Service
 
@@ -36,17 +36,9 @@ def _local(moment: datetime) -> str:
     return formats.date_format(moment.astimezone(BRUSSELS), "Y-m-d H:i")
 
 
-class SlotImporter(Importer):
+class SlotImporter(DeclarationImporter):
     required_columns = ("start", "end", "services")
     optional_columns = ("note",)
-
-    def __init__(self, *, doctor: Doctor, now: datetime | None = None):
-        self.doctor = doctor
-        self.now = now or timezone.now()
-
-    def prepare(self, rows):
-        self.known = {service.slug: service for service in Service.objects.all()}
-        self.locked = locked_periods(doctor=self.doctor)
 
     def parse(self, cells):
         problems = []
@@ -100,14 +92,6 @@ class SlotImporter(Importer):
         if record.note != existing.note:
             changed.append("note")
         return changed
-
-    def refuse(self, record, status, existing):
-        # An unchanged row writes nothing, so re-importing last month's agenda stays fine.
-        if status in (RowStatus.NEW, RowStatus.CHANGED):
-            period = locked_period_for(record.start, self.locked)
-            if period is not None:
-                return [("start", locked_message(period))]
-        return []
 
     def create(self, records):
         slots = [
