@@ -11,7 +11,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
-from outages.importers.fields import FileError, decode_text
+from outages.importers.fields import SPREADSHEET_ENCODING, FileError, decode_text
 from outages.importers.from_csv import parse_csv
 from outages.importers.from_ics import parse_ics
 from outages.importers.from_statuspage import parse_statuspage
@@ -63,7 +63,7 @@ def guess_format(file_name: str, data: bytes = b"") -> str | None:
 
 def parse_incident_file(data: bytes, format: str, catalogue: ServiceCatalogue) -> ParsedFile:
     try:
-        text = decode_text(data)
+        text, encoding = decode_text(data, spreadsheet_fallback=format == ImportFormat.CSV)
     except FileError as exc:
         return ParsedFile(errors=[ImportIssue(None, "", str(exc))])
     parser = PARSERS.get(format)
@@ -79,6 +79,18 @@ def parse_incident_file(data: bytes, format: str, catalogue: ServiceCatalogue) -
             ]
         )
     parsed = parser(text, catalogue)
+    if encoding == SPREADSHEET_ENCODING:
+        parsed.warnings.insert(
+            0,
+            ImportIssue(
+                None,
+                "",
+                _(
+                    "The file is not UTF-8: it was read as Windows-1252, the encoding of "
+                    "Excel's “CSV” on Windows. Check the accented letters in the preview."
+                ),
+            ),
+        )
     _refuse_duplicate_references(parsed)
     parsed.errors.sort(key=lambda issue: (issue.line is not None, issue.line or 0))
     return parsed

@@ -48,12 +48,19 @@ _BINARY_SIGNATURES = {
 }
 
 
-def decode_text(data: bytes) -> str:
-    """The file as text: UTF-8 with or without a byte-order mark, nothing else.
+#: Excel on Windows still saves plain "CSV" in Windows-1252: the only other encoding a
+#: spreadsheet export of ours is read in, and only on request (CSV files).
+SPREADSHEET_ENCODING = "cp1252"
 
-    Spreadsheet programs offer "CSV UTF-8"; a workbook or a file in another encoding is
-    refused with a message that says how to export it properly, rather than guessed at
-    (a wrongly guessed encoding would silently corrupt titles).
+
+def decode_text(data: bytes, *, spreadsheet_fallback: bool = False) -> tuple[str, str]:
+    """The file as text, and the encoding it was read in: UTF-8 with or without a
+    byte-order mark; with ``spreadsheet_fallback``, Windows-1252 when it is not UTF-8.
+
+    Spreadsheet programs offer "CSV UTF-8"; a workbook, or a file in another encoding, is
+    refused with a message that says how to export it properly rather than guessed at.
+    Windows-1252 is no guess for a CSV: bytes that are not UTF-8 and that Windows-1252
+    decodes are what Excel writes; the import then warns so the preview gets checked.
     """
     head = data[:8]
     for signature, kind in _BINARY_SIGNATURES.items():
@@ -72,9 +79,14 @@ def decode_text(data: bytes) -> str:
         )
     if b"\x00" in data[:65536]:
         raise FileError(_("This is not a text file (CSV, iCalendar or JSON)."))
+    encoding = "utf-8"
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        text = _spreadsheet_text(data) if spreadsheet_fallback else None
+        encoding = SPREADSHEET_ENCODING
+        if text is not None:
+            return _checked_text(text), encoding
         line = data[: exc.start].count(b"\n") + 1
         raise FileError(
             _(
@@ -83,6 +95,17 @@ def decode_text(data: bytes) -> str:
             )
             % {"line": line}
         ) from exc
+    return _checked_text(text), encoding
+
+
+def _spreadsheet_text(data: bytes) -> str | None:
+    try:
+        return data.decode(SPREADSHEET_ENCODING)
+    except UnicodeDecodeError:
+        return None
+
+
+def _checked_text(text: str) -> str:
     # Other control characters than tabs and line ends mean a binary file decoded by luck.
     if re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f]", text[:65536]):
         raise FileError(_("This is not a text file (CSV, iCalendar or JSON)."))

@@ -352,9 +352,20 @@ def test_a_spreadsheet_workbook_is_refused_with_a_hint():
     assert "CSV UTF-8" in report.errors[0].message
 
 
-def test_a_latin1_file_is_refused_with_the_line_of_the_first_bad_byte():
+def test_an_excel_csv_in_windows_1252_is_read_with_a_warning():
     data = (CSV_HEADER + "EH-1,recip-e,2024-01-15T08:05,,major_outage,,Panne réseau,\n").encode(
-        "latin-1"
+        "cp1252"
+    )
+    report = run_import(data)
+    assert report.errors == []
+    assert "read as Windows-1252" in report.warnings[0].message
+    assert Incident.objects.get(reference="EH-1").title == "Panne réseau"
+
+
+def test_a_csv_that_no_spreadsheet_encoding_reads_is_refused_with_the_line():
+    # 0x81 is undefined in Windows-1252, and this is not UTF-8 either.
+    data = (CSV_HEADER + "EH-1,recip-e,2024-01-15T08:05,,major_outage,,Panne ").encode() + (
+        b"\x81\xe9,\n"
     )
     report = run_import(data)
     assert "not UTF-8" in report.errors[0].message

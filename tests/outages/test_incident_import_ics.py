@@ -269,3 +269,15 @@ def test_a_second_import_of_the_same_calendar_changes_nothing():
     )
     import_ics(text)
     assert import_ics(text).summary_line() == "created 0, updated 0, unchanged 1"
+
+
+def test_an_ics_file_that_is_not_utf8_is_refused():
+    # Only CSV files from spreadsheets are read as Windows-1252; calendars are UTF-8.
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:EH-1\r\n"
+        "SUMMARY:Panne réseau\r\nDTSTART:20240115T080500Z\r\nCATEGORIES:recip-e\r\n"
+        "END:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode("cp1252")
+    report = run_import(data, name="incidents.ics")
+    assert "not UTF-8" in report.errors[0].message
+    assert Incident.objects.count() == 0
