@@ -4,6 +4,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from outages.models import ImportRecord, Incident, IncidentChange, PendingImport, Service
+from outages.signals import calendar_change_announce
 
 
 @admin.register(Service)
@@ -31,6 +32,21 @@ class IncidentAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     filter_horizontal = ["services"]
     inlines = [IncidentChangeInline]
+
+    # Hand edits change the calendar as imports do: claims that rest on it are rechecked.
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        old = (form.initial.get("start"), form.initial.get("end")) if change else ()
+        calendar_change_announce(moments=[*old, form.instance.start, form.instance.end])
+
+    def delete_model(self, request, obj):
+        calendar_change_announce(moments=[obj.start, obj.end])
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        moments = [when for pair in queryset.values_list("start", "end") for when in pair]
+        calendar_change_announce(moments=moments)
+        super().delete_queryset(request, queryset)
 
 
 @admin.register(ImportRecord)

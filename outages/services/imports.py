@@ -29,7 +29,7 @@ from outages.importers import (
 )
 from outages.models import ImportRecord, Incident, IncidentChange, Service
 from outages.services.bulk_rows import rows_insert, rows_update
-from outages.signals import calendar_changed
+from outages.signals import calendar_change_announce
 
 CREATED = "created"
 UPDATED = "updated"
@@ -298,16 +298,11 @@ def incidents_import(
 
 def _announce_change(to_create, to_update) -> None:
     """Tell listeners which days changed: the new times, and the old ones of updates."""
-    now = timezone.now()
     rows = [entry[0] for entry in (*to_create, *to_update)]
-    moments = [when for row in rows for when in (row.start, row.end or now)]
+    moments = [when for row in rows for when in (row.start, row.end)]
     for *_unused, stored in to_update:
-        moments += [stored.values["start"], stored.values["end"] or now]
-    first_day = timezone.localtime(min(moments)).date()
-    last_day = timezone.localtime(max(moments)).date()
-    transaction.on_commit(
-        lambda: calendar_changed.send(sender=Incident, first_day=first_day, last_day=last_day)
-    )
+        moments += [stored.values["start"], stored.values["end"]]
+    calendar_change_announce(moments=moments)
 
 
 def _error_fates(errors: list[ImportIssue]) -> list[RowFate]:

@@ -54,3 +54,35 @@ def test_an_import_on_other_days_leaves_the_check_alone(
         call_command("import_outages", str(csv))
 
     assert ClaimCheck.objects.get(claim=claim).computed_at == computed_at
+
+
+def test_an_admin_edit_of_an_incident_flags_the_claims_it_changes(
+    admin_client, django_capture_on_commit_callbacks
+):
+    outage = recip_e_outage()
+    claim = submitted_claim(slots=((15, 7, 30, 15, 12, 0),), cancelled=())
+    call_command("review_checks")
+    assert not ClaimCheck.objects.get(claim=claim).recomputation_differs
+
+    # The outage is found to have lasted until 11:30 instead of 11:00.
+    form = {
+        "reference": outage.reference,
+        "title": "",
+        "description": "",
+        "start_0": "2024-01-15",
+        "start_1": "08:00:00",
+        "end_0": "2024-01-15",
+        "end_1": "11:30:00",
+        "impact": outage.impact,
+        "status": outage.status,
+        "services": [service.pk for service in outage.services.all()],
+        "source_url": "",
+        "changes-TOTAL_FORMS": "0",
+        "changes-INITIAL_FORMS": "0",
+        "changes-MIN_NUM_FORMS": "0",
+        "changes-MAX_NUM_FORMS": "0",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(f"/admin/outages/incident/{outage.pk}/change/", form)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert ClaimCheck.objects.get(claim=claim).recomputation_differs
