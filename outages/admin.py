@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -32,6 +33,8 @@ class IncidentAdmin(admin.ModelAdmin):
     date_hierarchy = "start"
     filter_horizontal = ["services"]
     inlines = [IncidentChangeInline]
+    # Status pages are served over HTTPS: a source typed without a scheme gets https://.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     # Hand edits change the calendar as imports do: claims that rest on it are rechecked.
     def save_related(self, request, form, formsets, change):
