@@ -1,7 +1,12 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, BaseUserCreationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    BaseUserCreationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Doctor, Language, User
@@ -89,3 +94,16 @@ class CrispyFormMixin:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class PasswordLinkForm(CrispyFormMixin, PasswordResetForm):
+    submit_label = _("Send me a reset link")
+
+    def get_users(self, email):
+        # Unlike Django's form, include accounts without a usable password: doctors an
+        # admin imported (import_doctors) choose their first password through this link.
+        return User.objects.filter(email__iexact=email, is_active=True)
+
+
+class NewPasswordForm(CrispyFormMixin, SetPasswordForm):
+    submit_label = _("Save my new password")

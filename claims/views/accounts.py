@@ -1,12 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from claims.forms.accounts import CrispyFormMixin, LoginForm, ProfileForm, SignUpForm
+from claims.forms.accounts import (
+    LoginForm,
+    NewPasswordForm,
+    PasswordLinkForm,
+    ProfileForm,
+    SignUpForm,
+)
 from claims.permissions import doctor_required
 from claims.services.accounts import doctor_register, doctor_update_profile
 
@@ -75,17 +80,9 @@ def profile(request):
     return render(request, "registration/profile.html", {"form": form, "doctor": doctor})
 
 
-class CrispyPasswordResetForm(CrispyFormMixin, PasswordResetForm):
-    submit_label = _("Send me a reset link")
-
-
-class CrispySetPasswordForm(CrispyFormMixin, SetPasswordForm):
-    submit_label = _("Save my new password")
-
-
 class PasswordResetView(auth_views.PasswordResetView):
-    form_class = CrispyPasswordResetForm
+    form_class = PasswordLinkForm
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
-    form_class = CrispySetPasswordForm
+    form_class = NewPasswordForm

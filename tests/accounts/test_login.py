@@ -1,4 +1,7 @@
+import re
+
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 
 from tests.conftest import PASSWORD
@@ -66,3 +69,25 @@ def test_profile_changes_name_and_language(doctor_client, doctor):
     doctor.user.refresh_from_db()
     assert (doctor.user.first_name, doctor.user.language) == ("Anna", "nl")
     assert '<html lang="nl">' in doctor_client.get(reverse("profile")).content.decode()
+
+
+def test_an_imported_doctor_sets_a_first_password_through_the_reset_link(
+    client, tmp_path, mailoutbox
+):
+    csv = tmp_path / "doctors.csv"
+    csv.write_text(
+        "riziv,first_name,last_name,email,language\n"
+        "12345678004,Anne,Dupont,anne.dupont@example.org,fr\n"
+    )
+    call_command("import_doctors", str(csv))
+
+    client.post(reverse("password_reset"), {"email": "anne.dupont@example.org"})
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/]+(/account/password-reset/\S+/)", mailoutbox[0].body)
+    form_page = client.get(link.group(1), follow=True)
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {"new_password1": "a-first-good-passphrase", "new_password2": "a-first-good-passphrase"},
+    )
+    assert response.status_code == 302
+    assert login(client, "anne.dupont@example.org", "a-first-good-passphrase").status_code == 302
