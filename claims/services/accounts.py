@@ -1,4 +1,14 @@
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from claims.models import Doctor, User
 from claims.riziv import normalize_riziv
@@ -31,3 +41,29 @@ def doctor_update_profile(
     user.full_clean()
     user.save(update_fields=["first_name", "last_name", "language"])
     return doctor
+
+
+def doctors_invite(*, emails: Iterable[str]) -> int:
+    """E-mail an invitation to choose a first password to each of these doctors who has
+    none yet (imported by an admin, never logged in); returns how many were sent."""
+    users = User.objects.filter(
+        email__in=[email.lower() for email in emails], is_active=True, doctor__isnull=False
+    )
+    sent = 0
+    for user in users:
+        if user.has_usable_password():
+            continue
+        link = settings.SITE_URL + reverse(
+            "password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+        with translation.override(user.language):
+            context = {"user": user, "link": link, "site_url": settings.SITE_URL}
+            subject = render_to_string("registration/invitation_subject.txt", context)
+            body = render_to_string("registration/invitation_email.txt", context)
+        send_mail(" ".join(subject.split()), body, None, [user.email])
+        sent += 1
+    return sent

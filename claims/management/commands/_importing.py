@@ -53,6 +53,10 @@ class ImportCommand(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"Nothing was imported: {'; '.join(error.messages)}") from error
         self.stdout.write(preview.summary())
+        self.after_apply(preview, options)
+
+    def after_apply(self, preview, options) -> None:
+        """What a command does once the rows are written (nothing by default)."""
 
 
 MAX_BYTES = sys.maxsize
