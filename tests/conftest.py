@@ -5,9 +5,17 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from hypothesis import settings as hypothesis_settings
 
 from claims.models import REVIEWERS_GROUP
 from claims.services.accounts import doctor_register
+
+# Property-based tests: no per-example deadline (a loaded CI machine is slow, not wrong),
+# and the same examples on every CI run, so a red CI is reproducible.
+hypothesis_settings.register_profile(
+    "project", deadline=None, derandomize=bool(os.environ.get("CI")), print_blob=True
+)
+hypothesis_settings.load_profile("project")
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
