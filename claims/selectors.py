@@ -599,8 +599,15 @@ def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
-def claim_page(snapshot: dict, *, names: dict[str, str] | None = None) -> ClaimPage:
-    """The claim page's content from a snapshot document (no query when ``names`` given)."""
+def claim_page(
+    snapshot: dict, *, names: dict[str, str] | None = None, catalogue_order: bool = False
+) -> ClaimPage:
+    """The claim page's content from a snapshot document (no query when ``names`` given).
+
+    The one reading of a snapshot: the dossier (``claims.dossier.data``) builds on it too.
+    ``catalogue_order`` lists services in the catalogue's order (``names``'s), as the
+    dossier prints them, rather than in the snapshot's.
+    """
     from claims.models import Outcome
     from claims.services.snapshots import parse_iso
     from outages.models import Impact, IncidentStatus
@@ -612,8 +619,15 @@ def claim_page(snapshot: dict, *, names: dict[str, str] | None = None) -> ClaimP
         _labels(Outcome.choices),
     )
 
+    position = {slug: index for index, slug in enumerate(names)}
+
+    def in_order(slugs):
+        if not catalogue_order:
+            return list(slugs)
+        return sorted(slugs, key=lambda slug: (position.get(slug, len(names)), slug))
+
     def named(slugs):
-        return [names.get(slug, slug) for slug in slugs]
+        return [names.get(slug, slug) for slug in in_order(slugs)]
 
     def piece(pair, incidents=()):
         return PagePiece(parse_iso(pair[0]), parse_iso(pair[1]), list(incidents))
@@ -677,8 +691,8 @@ def claim_page(snapshot: dict, *, names: dict[str, str] | None = None) -> ClaimP
         counted_statuses=[statuses.get(v, v) for v in methodology["counted_statuses"]],
         loss_outcomes=[outcomes.get(v, v) for v in methodology["loss_outcomes"]],
         catch_up_minutes=[
-            (names.get(slug, slug), minutes)
-            for slug, minutes in methodology["catch_up_minutes"].items()
+            (names.get(slug, slug), methodology["catch_up_minutes"][slug])
+            for slug in in_order(methodology["catch_up_minutes"])
         ],
         summary=summary,
         seconds=figures["seconds"],

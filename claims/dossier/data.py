@@ -14,9 +14,9 @@ same language (``render.py``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -24,12 +24,11 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from claims.calculation import COMPLETED, ConsultationReason
-from claims.models import Claim, ClaimStatus, Outcome
+from claims.models import Claim, ClaimStatus
 from claims.riziv import format_riziv
-from claims.selectors import claim_report, service_names
-from claims.services.snapshots import claim_snapshot_build, parse_iso
+from claims.selectors import PagePiece, claim_page, claim_report, service_names
+from claims.services.snapshots import claim_snapshot_build
 from outages.intervals import BRUSSELS, minutes
-from outages.models import Impact, IncidentStatus
 
 #: The keys of ``claim_summary`` in the order of interfaces.md ("Claim computation").
 #: PostgreSQL's jsonb does not keep key order, so the attachment restores it from here.
@@ -289,10 +288,6 @@ def dossier_attachment(*, snapshot: Mapping[str, Any], claim_id: int, status: st
 # --- building the data ------------------------------------------------------------------------
 
 
-def _labels(choices) -> dict[str, str]:
-    return {value: str(label) for value, label in choices}
-
-
 def _rule_applied(*, reason: str, outcome: str) -> str:
     """Which rule of methodology.md decides what a consultation adds. Short on purpose:
     the dossier explains each rule once above the table, and a long text repeated on
@@ -306,69 +301,51 @@ def _rule_applied(*, reason: str, outcome: str) -> str:
     return _("Rules 5 and 7: nothing claimed")
 
 
-def _piece(pair: Iterable[str], incidents: tuple[IncidentRef, ...] = ()) -> DossierPiece:
-    start, end = pair
-    return DossierPiece(parse_iso(start), parse_iso(end), incidents)
-
-
 def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str]) -> DossierData:
-    impacts = _labels(Impact.choices)
-    statuses = _labels(IncidentStatus.choices)
-    outcomes = _labels(Outcome.choices)
-    catalogue_order = {slug: position for position, slug in enumerate(names)}
-
-    def named(slugs: Iterable[str]) -> tuple[str, ...]:
-        ordered = sorted(slugs, key=lambda slug: (catalogue_order.get(slug, len(names)), slug))
-        return tuple(names.get(slug, slug) for slug in ordered)
-
-    figures, inputs, methodology = snapshot["figures"], snapshot["inputs"], snapshot["methodology"]
-    summary = figures["summary"]
+    # The snapshot is read once, by the claim page's reader; the dossier only shapes it.
+    page = claim_page(snapshot, names=names, catalogue_order=True)
+    summary = page.summary
 
     # The annex numbers the cited incidents; everything that cites one links to its row.
     incidents = tuple(
         DossierIncident(
-            reference=row["reference"],
+            reference=incident.reference,
             anchor=f"incident-{number}",
-            title=row.get("title", ""),
-            services=named(row["services"]),
-            start=parse_iso(row["start"]),
-            end=parse_iso(row["end"]),
-            impact=row["impact"],
-            impact_label=impacts.get(row["impact"], row["impact"]),
-            status_label=statuses.get(row["status"], row["status"]),
-            source_url=row.get("source_url", ""),
+            title=incident.title,
+            services=tuple(incident.services),
+            start=incident.start,
+            end=incident.end,
+            impact=incident.impact,
+            impact_label=incident.impact_label,
+            status_label=incident.status_label,
+            source_url=incident.source_url,
         )
-        for number, row in enumerate(snapshot["cited_incidents"], start=1)
+        for number, incident in enumerate(page.cited_incidents, start=1)
     )
     anchors = {incident.reference: incident.anchor for incident in incidents}
 
-    def refs(references: Iterable[str]) -> tuple[IncidentRef, ...]:
-        return tuple(IncidentRef(reference, anchors.get(reference)) for reference in references)
+    def piece(page_piece: PagePiece) -> DossierPiece:
+        refs = tuple(IncidentRef(ref, anchors.get(ref)) for ref in page_piece.incidents)
+        return DossierPiece(page_piece.start, page_piece.end, refs)
 
     # Slots, day by day (Brussels days), in time order.
-    slot_rows = {row["id"]: row for row in figures["slots"]}
     slots: list[DossierSlot] = []
     unverified: list[UnverifiedPiece] = []
-    for stored in inputs["slots"]:
-        row = slot_rows.get(stored["id"], {})
-        services = named(stored["services"])
-        slot = DossierSlot(
-            id=stored["id"],
-            start=parse_iso(stored["start"]),
-            end=parse_iso(stored["end"]),
-            services=services,
-            note=stored.get("note", ""),
-            clipped=_piece(row["clipped"]) if row.get("clipped") else None,
-            verified=tuple(
-                _piece((piece["start"], piece["end"]), refs(piece["incidents"]))
-                for piece in row.get("verified", [])
-            ),
-            unverified=tuple(_piece(pair) for pair in row.get("unverified", [])),
-        )
-        if slot.clipped is None:
+    for page_slot in page.slots:
+        if page_slot.clipped is None:
             continue  # wholly outside the period: nothing of it is declared (rule 2)
+        slot = DossierSlot(
+            id=page_slot.id,
+            start=page_slot.start,
+            end=page_slot.end,
+            services=tuple(page_slot.services),
+            note=page_slot.note,
+            clipped=piece(page_slot.clipped),
+            verified=tuple(piece(verified) for verified in page_slot.verified),
+            unverified=tuple(piece(pair) for pair in page_slot.unverified),
+        )
         slots.append(slot)
-        unverified.extend(UnverifiedPiece(piece, services) for piece in slot.unverified)
+        unverified.extend(UnverifiedPiece(stretch, slot.services) for stretch in slot.unverified)
     slots.sort(key=lambda slot: (slot.clipped.start, slot.clipped.end))
     unverified.sort(key=lambda item: (item.piece.start, item.piece.end))
     days: dict[date, list[DossierSlot]] = {}
@@ -376,44 +353,39 @@ def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str
         days.setdefault(slot.clipped.start.astimezone(BRUSSELS).date(), []).append(slot)
 
     # Consultations: the affected ones in full, the others counted.
-    consultation_rows = {row["id"]: row for row in figures["consultations"]}
     affected: list[DossierConsultation] = []
     not_affected = outside = 0
-    for stored in inputs["consultations"]:
-        row = consultation_rows.get(stored["id"], {})
-        reason = row.get("reason", ConsultationReason.NOT_AFFECTED)
-        if reason == ConsultationReason.OUTSIDE_PERIOD:
+    for consultation in page.consultations:
+        if consultation.reason == ConsultationReason.OUTSIDE_PERIOD:
             outside += 1
             continue
-        if not row.get("affected"):
+        if not consultation.affected:
             not_affected += 1
             continue
-        start = parse_iso(stored["start"])
-        outcome_label = outcomes.get(stored["outcome"], stored["outcome"])
-        affecting = named(row.get("affecting_services", []))
-        catch_up = row.get("catch_up_minutes", 0)
         affected.append(
             DossierConsultation(
-                id=stored["id"],
-                start=start,
-                end=start + timedelta(minutes=stored["duration_minutes"]),
-                duration_minutes=stored["duration_minutes"],
-                code=stored["code"],
-                fee=Decimal(stored["fee"]),
-                services=named(stored["services"]),
-                outcome=stored["outcome"],
-                outcome_label=outcome_label,
-                affecting_services=affecting,
-                reason=reason,
-                rule=_rule_applied(reason=reason, outcome=stored["outcome"]),
-                revenue_loss=Decimal(row.get("revenue_loss", "0.00")),
-                catch_up_minutes=catch_up,
-                incidents=refs(row.get("incidents", [])),
+                id=consultation.id,
+                start=consultation.start,
+                end=consultation.end,
+                duration_minutes=consultation.duration_minutes,
+                code=consultation.code,
+                fee=consultation.fee,
+                services=tuple(consultation.services),
+                outcome=consultation.outcome,
+                outcome_label=consultation.outcome_label,
+                affecting_services=tuple(consultation.affecting_services),
+                reason=consultation.reason,
+                rule=_rule_applied(reason=consultation.reason, outcome=consultation.outcome),
+                revenue_loss=consultation.revenue_loss,
+                catch_up_minutes=consultation.catch_up_minutes,
+                incidents=tuple(
+                    IncidentRef(ref, anchors.get(ref)) for ref in consultation.incidents
+                ),
             )
         )
     affected.sort(key=lambda consultation: (consultation.start, consultation.code))
 
-    published_on = methodology.get("published_on")
+    published_on = snapshot["methodology"].get("published_on")
     issued_at = claim.submitted_at if claim.is_frozen and claim.submitted_at else None
     return DossierData(
         claim_id=claim.pk,
@@ -424,23 +396,17 @@ def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str
         doctor_name=snapshot["doctor"]["name"],
         riziv=snapshot["doctor"]["riziv"],
         riziv_display=format_riziv(snapshot["doctor"]["riziv"]),
-        first_day=date.fromisoformat(snapshot["period"]["from"]),
-        last_day=date.fromisoformat(snapshot["period"]["to"]),
-        issued_at=issued_at or parse_iso(snapshot["computed_at"]),
+        first_day=page.first_day,
+        last_day=page.last_day,
+        issued_at=issued_at or page.computed_at,
         methodology=DossierMethodology(
-            version=methodology["version"],
+            version=page.methodology_version,
             published_on=date.fromisoformat(published_on) if published_on else None,
-            hourly_rate=Decimal(methodology["hourly_rate"]),
-            counted_impacts=tuple(impacts.get(v, v) for v in methodology["counted_impacts"]),
-            counted_statuses=tuple(statuses.get(v, v) for v in methodology["counted_statuses"]),
-            loss_outcomes=tuple(outcomes.get(v, v) for v in methodology["loss_outcomes"]),
-            catch_up_minutes=tuple(
-                (names.get(slug, slug), value)
-                for slug, value in sorted(
-                    methodology["catch_up_minutes"].items(),
-                    key=lambda item: (catalogue_order.get(item[0], len(names)), item[0]),
-                )
-            ),
+            hourly_rate=page.hourly_rate,
+            counted_impacts=tuple(page.counted_impacts),
+            counted_statuses=tuple(page.counted_statuses),
+            loss_outcomes=tuple(page.loss_outcomes),
+            catch_up_minutes=tuple(page.catch_up_minutes),
         ),
         figures=DossierFigures(
             declared_minutes=summary["declared_minutes"],
@@ -450,15 +416,15 @@ def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str
             catch_up_minutes=summary["catch_up_minutes"],
             lost_minutes=summary["lost_minutes"],
             hourly_rate=Decimal(summary["hourly_rate"]),
-            time_value=Decimal(summary["time_value"]),
-            revenue_loss=Decimal(summary["revenue_loss"]),
-            total=Decimal(summary["total"]),
+            time_value=page.time_value,
+            revenue_loss=page.revenue_loss,
+            total=page.total,
             affected_consultations=summary["affected_consultations"],
             cited_incidents=len(summary["incidents"]),
         ),
         days=tuple(DossierDay(day, tuple(day_slots)) for day, day_slots in days.items()),
         affected_consultations=tuple(affected),
-        consultation_count=len(inputs["consultations"]),
+        consultation_count=len(page.consultations),
         not_affected_count=not_affected,
         outside_period_count=outside,
         unverified=tuple(unverified),
