@@ -76,6 +76,12 @@ def _filter_query(data, *, without=("sort",)) -> str:
     return urlencode(pairs)
 
 
+def _flash_errors(request, errors) -> None:
+    """A refused action's reasons, shown on the page the reviewer is sent back to."""
+    for error in errors:
+        messages.error(request, error)
+
+
 def _back(request, default: str) -> str:
     target = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
@@ -164,9 +170,7 @@ def bulk_decide(request):
     form = BulkDecisionForm(request.POST)
     back = _back(request, reverse("review:list"))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_errors(request, [e for errors in form.errors.values() for e in errors])
         return redirect(back)
     claims = claim_ids_reviewable(form.cleaned_data["claim"])
     try:
@@ -178,8 +182,7 @@ def bulk_decide(request):
             text=form.cleaned_data["text"],
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
     else:
         messages.success(
             request,
@@ -292,8 +295,7 @@ def batch_from_filter(request):
             filters=filters.as_query(),
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
         return redirect(back)
     messages.success(request, _("Batch created. Check its claims, then freeze it."))
     return redirect("review:batch", pk=batch.pk)
@@ -305,17 +307,14 @@ def batch_from_selection(request):
     form = BatchFromSelectionForm(request.POST)
     back = _back(request, reverse("review:list"))
     if not form.is_valid():
-        for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+        _flash_errors(request, [e for errors in form.errors.values() for e in errors])
         return redirect(back)
     try:
         batch = batch_create(
             name=form.cleaned_data["name"], reviewer=request.user, claims=form.cleaned_data["claim"]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
         return redirect(back)
     messages.success(request, _("Batch created. Check its claims, then freeze it."))
     return redirect("review:batch", pk=batch.pk)
@@ -350,8 +349,7 @@ def batch_freeze_view(request, pk: int):
     try:
         batch_freeze(batch=batch, reviewer=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
     else:
         messages.success(request, _("The batch is frozen: its claims can no longer change."))
     return redirect("review:batch", pk=batch.pk)
@@ -364,8 +362,7 @@ def batch_delete_view(request, pk: int):
     try:
         batch_delete(batch=batch, reviewer=request.user)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
         return redirect("review:batch", pk=batch.pk)
     messages.success(request, _("The draft batch is deleted."))
     return redirect("review:batches")
@@ -386,8 +383,7 @@ def batch_output_start_view(request, pk: int, kind: str):
             batch=batch, kind=_kind_or_404(kind), user=request.user, language=get_language()[:2]
         )
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        _flash_errors(request, error.messages)
     return redirect(reverse("review:batch", args=[batch.pk]) + "#outputs")
 
 
