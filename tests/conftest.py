@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.contrib.auth.models import Group
+from django.test.utils import override_settings
 from hypothesis import settings as hypothesis_settings
 
 from claims.models import REVIEWERS_GROUP
@@ -19,6 +20,14 @@ hypothesis_settings.load_profile("project")
 
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """One fast hasher for the whole session, as Healthchecks does: PBKDF2's 1,000,000
+    rounds cost about 0.3 s per user created or logged in, and prove nothing here."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture(autouse=True)

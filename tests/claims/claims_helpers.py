@@ -9,7 +9,7 @@ from pathlib import Path
 from outages.intervals import BRUSSELS
 from outages.models import Incident, Service
 
-WORKED_EXAMPLE = Path(__file__).resolve().parents[3] / "shared" / "examples" / "worked-example"
+WORKED_EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "worked-example"
 EXPECTED_SUMMARY = json.loads((WORKED_EXAMPLE / "expected-claim-summary.json").read_text())
 
 

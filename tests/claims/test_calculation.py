@@ -25,8 +25,8 @@ from claims.calculation import (
 from outages.intervals import BRUSSELS, month_window, period_window
 
 EXPECTED_SUMMARY = (
-    Path(__file__).resolve().parents[3]
-    / "shared"
+    Path(__file__).resolve().parents[2]
+    / "docs"
     / "examples"
     / "worked-example"
     / "expected-claim-summary.json"

@@ -43,11 +43,6 @@ INTERFACE_COLUMNS = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def outage():
     return recip_e_outage()

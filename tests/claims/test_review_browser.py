@@ -31,7 +31,6 @@ COLUMNS = [
 def test_a_reviewer_filters_batches_watches_the_dossier_and_downloads_the_csv(
     page, live_server, reviewer, monkeypatch, settings
 ):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Batch files go through the database queue here, as in production: the page must
     # show the file waiting for a worker, then follow it to the end.
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

@@ -15,9 +15,8 @@ LATE_OUTAGE = (
 
 
 @pytest.fixture(autouse=True)
-def _fast(monkeypatch, settings):
+def _fast(monkeypatch):
     use_fast_dossiers(monkeypatch)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def test_an_import_after_submission_flags_the_claims_it_changes(

@@ -43,9 +43,8 @@ def _english():
 
 
 @pytest.fixture(autouse=True)
-def _fast(monkeypatch, settings):
+def _fast(monkeypatch):
     use_fast_dossiers(monkeypatch)
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture

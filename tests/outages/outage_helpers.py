@@ -1,10 +1,16 @@
 """Helpers of the calendar's tests: imports from text, incidents in one line."""
 
 from datetime import datetime
+from pathlib import Path
 
 from outages.intervals import BRUSSELS
 from outages.models import Incident, Service
 from outages.services.imports import incidents_import
+
+# The worked example of docs/methodology.md, as the repository carries it.
+WORKED_EXAMPLE_OUTAGES = (
+    Path(__file__).resolve().parents[2] / "docs" / "examples" / "worked-example" / "outages.csv"
+)
 
 CSV_HEADER = "reference,services,start,end,impact,status,title,source_url\n"
 

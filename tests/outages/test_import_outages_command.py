@@ -5,13 +5,13 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from outage_helpers import CSV_HEADER
+from outage_helpers import CSV_HEADER, WORKED_EXAMPLE_OUTAGES
 
 from outages.models import ImportRecord, Incident
 
 pytestmark = pytest.mark.django_db
 
-WORKED_EXAMPLE = "/work/shared/examples/worked-example/outages.csv"
+WORKED_EXAMPLE = str(WORKED_EXAMPLE_OUTAGES)
 
 
 def run(*args):

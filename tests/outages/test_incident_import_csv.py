@@ -3,7 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from outage_helpers import CSV_HEADER, brussels, run_import, slugs_of
+from outage_helpers import CSV_HEADER, WORKED_EXAMPLE_OUTAGES, brussels, run_import, slugs_of
 
 from outages.models import ImportRecord, Incident, IncidentChange
 
@@ -33,7 +33,7 @@ def test_it_imports_the_example_of_the_contract():
 
 
 def test_it_reads_the_worked_example_file():
-    with open("/work/shared/examples/worked-example/outages.csv", "rb") as handle:
+    with open(WORKED_EXAMPLE_OUTAGES, "rb") as handle:
         data = handle.read()
     report = run_import(data, name="outages.csv")
     assert (report.created, report.updated, report.unchanged) == (4, 0, 0)
