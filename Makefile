@@ -39,8 +39,9 @@ test: lint
 	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Regenerate the message catalogues after changing user-facing strings, then compile.
+# No source locations: they move with every edit and make parallel branches conflict.
 messages: venv
-	DEBUG=true $(BIN)/python manage.py makemessages -l fr -l nl -l en --no-obsolete \
+	DEBUG=true $(BIN)/python manage.py makemessages -l fr -l nl -l en --no-obsolete --no-location \
 		--ignore=.venv --ignore=tests --ignore=staticfiles
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
