@@ -33,6 +33,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("outages/", include("outages.urls")),
+    path("methodology/", include("methodology.urls")),
     # The legal team's workspace first: "review/" must not reach the claims routes.
     path("claims/review/", include("claims.urls_review")),
     path(
