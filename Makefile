@@ -6,6 +6,8 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Tests run in production mode (DEBUG off), so they need a key; it protects nothing.
 TEST_ENV := SECRET_KEY=test-only-key-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
+# One test process per core (pytest-xdist); each gets its own test database.
+TEST_WORKERS ?= auto
 
 .PHONY: run test lint venv messages bench worker clean
 
@@ -36,7 +38,7 @@ lint: venv
 
 test: lint
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
-	$(TEST_ENV) $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 # Regenerate the message catalogues after changing user-facing strings, then compile.
 # No source locations: they move with every edit and make parallel branches conflict.
