@@ -26,8 +26,8 @@ def repository_files():
     for path in sorted(ROOT.rglob("*")):
         relative = path.relative_to(ROOT)
         folders = relative.parts[:-1]
-        if set(folders) & SKIPPED_FOLDERS or not path.is_file():
-            continue
+        if set(folders) & SKIPPED_FOLDERS or not path.is_file() or path.name == ".git":
+            continue  # in a git worktree, `.git` is a file naming where the repository is
         if any(part.startswith(".") and part not in KEPT_DOT_FOLDERS for part in folders):
             continue
         if relative.parts[:2] == ("static", "vendor") or path.name.endswith(
