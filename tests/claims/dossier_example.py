@@ -7,6 +7,7 @@ import json
 from datetime import date, datetime
 from decimal import Decimal
 
+import pypdfium2
 from pypdf import PdfReader
 
 from claims.models import AffectedSlot, Consultation
@@ -119,8 +120,21 @@ def pdf_reader(pdf: bytes) -> PdfReader:
     return PdfReader(io.BytesIO(pdf))
 
 
+def pages_text(pdf: bytes) -> list[str]:
+    """Each page's text. PDFium reads text twenty times faster than pypdf: the suite reads
+    dozens of dossiers back."""
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        return [
+            document[number].get_textpage().get_text_bounded().replace("\r\n", "\n")
+            for number in range(len(document))
+        ]
+    finally:
+        document.close()
+
+
 def pdf_text(pdf: bytes) -> str:
-    return "\n".join(page.extract_text() for page in pdf_reader(pdf).pages)
+    return "\n".join(pages_text(pdf))
 
 
 def pdf_attachment(pdf: bytes, name: str) -> dict:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import translation
+from dossier_example import pages_text
 from factories_review import (
     at,
     blank_pdf,
@@ -143,9 +144,9 @@ def test_the_batch_dossier_is_the_summary_then_every_claims_stored_dossier(outag
     first_claim_page = reader.get_destination_page_number(reader.outline[1])
     assert first_claim_page == summary_pages
     assert reader.get_destination_page_number(reader.outline[2]) == summary_pages + claim_pages[0]
-    text = reader.pages[first_claim_page].extract_text()
-    assert str(claims[0].pk) in text
-    summary_text = reader.pages[0].extract_text()
+    texts = pages_text(data)
+    assert str(claims[0].pk) in texts[first_claim_page]
+    summary_text = texts[0]
     assert "Recip-e, January 2024" in summary_text
 
 
