@@ -2,6 +2,8 @@
 
 from django.dispatch import receiver
 
+from claims.services.batches import batch_output_abandoned, batch_output_requeued
+from ops.signals import task_abandoned, task_requeued
 from outages.signals import calendar_changed
 
 
@@ -10,3 +12,13 @@ def recheck_claims_after_calendar_change(sender, *, first_day, last_day, **kwarg
     from claims.tasks_review import claim_checks_recompute_period
 
     claim_checks_recompute_period.enqueue(first_day.isoformat(), last_day.isoformat())
+
+
+@receiver(task_requeued)
+def batch_output_back_in_queue(sender, *, task_id, **kwargs):
+    batch_output_requeued(task_id=task_id)
+
+
+@receiver(task_abandoned)
+def batch_output_given_up(sender, *, task_id, message, **kwargs):
+    batch_output_abandoned(task_id=task_id, message=message)

@@ -12,7 +12,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_float, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "axes",
+    # Before django_tasks(_db): its db_worker command (heartbeat, recovery) wins.
+    "ops",
     "django_tasks",
     "django_tasks_db",
     "claims",
@@ -227,3 +229,18 @@ LOGGING = {
     # Quiet by default: commands print their own results; these log every step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# Background workers and crash recovery (README). A db_worker beats every
+# WORKER_HEARTBEAT_SECONDS; a task RUNNING under a worker not seen for
+# WORKER_LOST_AFTER_SECONDS is re-queued (or failed) by the next worker; a lost database
+# connection is retried with a back-off up to WORKER_RETRY_MAX_SECONDS. Health checks make
+# every request test a reused connection first, so a restarted PostgreSQL costs no 500.
+WORKER_HEARTBEAT_SECONDS = env_float("WORKER_HEARTBEAT_SECONDS", 10)
+WORKER_LOST_AFTER_SECONDS = env_float("WORKER_LOST_AFTER_SECONDS", 60)
+WORKER_RETRY_MAX_SECONDS = env_float("WORKER_RETRY_MAX_SECONDS", 30)
+if WORKER_LOST_AFTER_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
+    raise ImproperlyConfigured(
+        "WORKER_LOST_AFTER_SECONDS must be at least three heartbeats (WORKER_HEARTBEAT_SECONDS)."
+    )
+for _database in DATABASES.values():
+    _database["CONN_HEALTH_CHECKS"] = True

@@ -13,4 +13,5 @@ urlpatterns = [
     path("imports/<int:pk>/raw/", views.import_raw_file, name="import_raw_file"),
     path("import/<str:token>/", views.import_detail, name="import_detail"),
     path("import/<str:token>/confirm/", views.import_confirm, name="import_confirm"),
+    path("import/<str:token>/retry/", views.import_retry, name="import_retry"),
 ]

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.permissions import admin_required, is_admin
+from ops.selectors import WORK_LOST
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
 from outages.forms import IncidentImportForm
@@ -40,7 +41,13 @@ from outages.selectors import (
     recent_imports,
     service_list,
 )
-from outages.services.pending_imports import pending_import_confirm, pending_import_create
+from outages.services.pending_imports import (
+    pending_import_can_retry,
+    pending_import_confirm,
+    pending_import_create,
+    pending_import_is_lost,
+    pending_import_retry,
+)
 
 # The rendered feed is keyed by the calendar's version, so a day only bounds memory use.
 FEED_CACHE_SECONDS = 24 * 3600
@@ -201,8 +208,14 @@ def import_detail(request, token: str):
     """The preview before confirmation, then the progress and the outcome."""
     pending = _pending_or_404(request, token)
     preview = pending.preview
+    lost = pending_import_is_lost(pending)
     ctx = {
         "pending": pending,
+        # Working only while a live worker has it: a dead worker's import shows as failed.
+        "working": pending.is_working and not lost,
+        "lost": lost,
+        "work_lost": WORK_LOST,
+        "can_retry": pending_import_can_retry(pending, lost),
         "preview": preview,
         "can_confirm": pending.state == PendingImport.State.PREVIEWED
         and not preview.get("error_count")
@@ -219,6 +232,18 @@ def import_confirm(request, token: str):
     pending = _pending_or_404(request, token)
     try:
         pending = pending_import_confirm(pending=pending)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("outages:import_detail", token=pending.token)
+
+
+@admin_required
+@require_POST
+def import_retry(request, token: str):
+    pending = _pending_or_404(request, token)
+    try:
+        pending = pending_import_retry(pending=pending)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -45,6 +45,7 @@ from claims.selectors_review import (
     reviewable_claims,
 )
 from claims.services.dossiers import claim_store_dossier
+from ops import selectors as ops_selectors
 
 logger = logging.getLogger(__name__)
 
@@ -130,11 +131,41 @@ def batch_delete(*, batch: Batch, reviewer) -> None:
 # --- background outputs -------------------------------------------------------------------------
 
 
-def output_is_busy(output: BatchOutput, now: datetime | None = None) -> bool:
-    """Queued or running, and still moving: starting it again would do the work twice."""
+def output_is_busy(
+    output: BatchOutput, now: datetime | None = None, lost_task_ids: set[str] | None = None
+) -> bool:
+    """Queued or running, still moving and its worker alive: starting it again would do
+    the work twice. ``lost_task_ids`` (``ops.selectors.lost_task_ids``) lets a page ask for
+    all its outputs in one query; without it, this output's task is looked up."""
     if output.state not in (BatchOutput.State.QUEUED, BatchOutput.State.RUNNING):
         return False
+    if lost_task_ids is None:
+        lost_task_ids = ops_selectors.lost_task_ids([output.task_id], now)
+    if output.task_id and output.task_id in lost_task_ids:
+        return False
     return (now or timezone.now()) - output.updated_at < STALE_AFTER
+
+
+def output_is_lost(output: BatchOutput, now=None, lost_task_ids: set[str] | None = None) -> bool:
+    """Queued or running on paper, but nobody will finish it: show it as failed."""
+    return output.state in (
+        BatchOutput.State.QUEUED,
+        BatchOutput.State.RUNNING,
+    ) and not output_is_busy(output, now, lost_task_ids)
+
+
+def batch_output_requeued(*, task_id: str) -> int:
+    """The worker re-queued the task of a dead worker: the file starts again from zero."""
+    return BatchOutput.objects.filter(
+        task_id=task_id, state__in=(BatchOutput.State.QUEUED, BatchOutput.State.RUNNING)
+    ).update(state=BatchOutput.State.QUEUED, progress_done=0, updated_at=timezone.now())
+
+
+def batch_output_abandoned(*, task_id: str, message: str) -> int:
+    now = timezone.now()
+    return BatchOutput.objects.filter(
+        task_id=task_id, state__in=(BatchOutput.State.QUEUED, BatchOutput.State.RUNNING)
+    ).update(state=BatchOutput.State.FAILED, error=message, updated_at=now, finished_at=now)
 
 
 def batch_output_start(*, batch: Batch, kind: str, user, language: str) -> BatchOutput:

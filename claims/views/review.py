@@ -47,8 +47,10 @@ from claims.services.batches import (
     batch_freeze,
     batch_output_start,
     output_is_busy,
+    output_is_lost,
 )
 from claims.services.review import claim_decide, claims_decide_bulk
+from ops.selectors import WORK_LOST, lost_task_ids
 from outages.models import Service
 
 # Query-string keys of the filters (kept when paging, sorting, exporting or batching).
@@ -330,13 +332,18 @@ def batch_view(request, pk: int):
     batch = _batch_or_404(pk)
     detail = batch_detail(batch=batch, page_number=request.GET.get("page", 1))
     now = timezone.now()
+    lost = _lost_output_tasks(detail.outputs.values(), now)
+    rows = []
+    for kind, label in BatchOutput.Kind.choices:
+        output = detail.outputs[kind]
+        busy = bool(output) and output_is_busy(output, now, lost)
+        rows.append((kind, label, output, busy, bool(output) and output_is_lost(output, now, lost)))
     ctx = {
         "detail": detail,
         "batch": batch,
-        "busy": any(output and output_is_busy(output, now) for output in detail.outputs.values()),
-        "output_rows": [
-            (kind, label, detail.outputs[kind]) for kind, label in BatchOutput.Kind.choices
-        ],
+        "busy": any(row[3] for row in rows),
+        "output_rows": rows,
+        "work_lost": WORK_LOST,
         "list_query": urlencode(batch.filters, doseq=True),
     }
     return render(request, "claims/review/batch.html", ctx)
@@ -387,17 +394,27 @@ def batch_output_start_view(request, pk: int, kind: str):
     return redirect(reverse("review:batch", args=[batch.pk]) + "#outputs")
 
 
-def _output_json(batch: Batch, output: BatchOutput | None, now) -> dict:
+def _lost_output_tasks(outputs, now) -> set[str]:
+    """The task ids, among these outputs', whose worker died: one query for the page."""
+    return lost_task_ids([output.task_id for output in outputs if output], now)
+
+
+def _output_json(batch: Batch, output: BatchOutput | None, now, lost: set[str]) -> dict:
     if output is None:
         return {"state": "none", "percent": 0, "done": 0, "total": 0}
+    if output_is_lost(output, now, lost):
+        # Its worker died: say so, and let the reviewer produce it again.
+        state, label, error = "failed", BatchOutput.State.FAILED.label, WORK_LOST
+    else:
+        state, label, error = output.state, output.get_state_display(), output.error
     return {
-        "state": output.state,
-        "state_label": str(output.get_state_display()),
+        "state": state,
+        "state_label": str(label),
         "percent": output.percent,
         "done": output.progress_done,
         "total": output.progress_total,
-        "busy": output_is_busy(output, now),
-        "error": output.error if output.state == BatchOutput.State.FAILED else "",
+        "busy": output_is_busy(output, now, lost),
+        "error": str(error) if state == BatchOutput.State.FAILED else "",
         "download_url": (
             reverse("review:batch_output_download", args=[batch.pk, output.kind])
             if output.state == BatchOutput.State.DONE and output.file
@@ -413,10 +430,11 @@ def batch_progress(request, pk: int):
     batch = _batch_or_404(pk)
     outputs = {output.kind: output for output in batch.outputs.all()}
     now = timezone.now()
+    lost = _lost_output_tasks(outputs.values(), now)
     response = JsonResponse(
         {
             "outputs": {
-                kind: _output_json(batch, outputs.get(kind), now)
+                kind: _output_json(batch, outputs.get(kind), now, lost)
                 for kind in BatchOutput.Kind.values
             }
         }

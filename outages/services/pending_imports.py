@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ops.selectors import task_is_lost
 from outages.models import PendingImport
 from outages.services.imports import incidents_import
 
@@ -70,8 +71,6 @@ def _stored_bytes(pending: PendingImport) -> bytes:
 def pending_import_confirm(*, pending: PendingImport) -> PendingImport:
     """Queue the import of a previewed file; with the immediate task backend (development,
     tests) it runs at once, otherwise a ``db_worker`` picks it up."""
-    from outages.tasks import pending_import_apply  # the task module imports this one
-
     if pending.state != PendingImport.State.PREVIEWED:
         raise ValidationError(_("This import was already confirmed."))
     if pending.preview.get("error_count") or not pending.stored_file:
@@ -95,10 +94,53 @@ def pending_import_confirm(*, pending: PendingImport) -> PendingImport:
     ).update(state=PendingImport.State.QUEUED)
     if not queued:
         raise ValidationError(_("This import was already confirmed."))
+    return _enqueue(pending)
+
+
+def _enqueue(pending: PendingImport) -> PendingImport:
+    from outages.tasks import pending_import_apply  # the task module imports this one
+
     result = pending_import_apply.enqueue(pending.pk)
     PendingImport.objects.filter(pk=pending.pk).update(task_id=str(result.id)[:64])
     pending.refresh_from_db()
     return pending
+
+
+def pending_import_is_lost(pending: PendingImport) -> bool:
+    """Queued or running on paper, but its worker died (or gave up on it)."""
+    return pending.is_working and task_is_lost(pending.task_id)
+
+
+def pending_import_can_retry(pending: PendingImport, lost: bool) -> bool:
+    return (pending.state == PendingImport.State.FAILED or lost) and bool(pending.stored_file)
+
+
+def pending_import_retry(*, pending: PendingImport) -> PendingImport:
+    """Start a failed or lost import again from its stored file. The import writes all or
+    nothing, so a run cut short left nothing behind to undo."""
+    lost = pending_import_is_lost(pending)
+    if not pending_import_can_retry(pending, lost):
+        raise ValidationError(_("This import cannot be started again. Upload the file again."))
+    _stored_bytes(pending)
+    queued = PendingImport.objects.filter(pk=pending.pk, state=pending.state).update(
+        state=PendingImport.State.QUEUED, message="", finished_at=None
+    )
+    if not queued:
+        raise ValidationError(_("This import was already started again."))
+    return _enqueue(pending)
+
+
+def pending_import_requeued(*, task_id: str) -> int:
+    """A worker re-queued the task of a dead one: the import will run from the start."""
+    return PendingImport.objects.filter(task_id=task_id, state=PendingImport.State.RUNNING).update(
+        state=PendingImport.State.QUEUED
+    )
+
+
+def pending_import_abandoned(*, task_id: str, message: str) -> int:
+    return PendingImport.objects.filter(
+        task_id=task_id, state__in=(PendingImport.State.QUEUED, PendingImport.State.RUNNING)
+    ).update(state=PendingImport.State.FAILED, message=message, finished_at=timezone.now())
 
 
 def pending_import_run(*, pending_id: int) -> dict:
