@@ -23,12 +23,13 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 venv: $(VENV)/.installed
 
 # Background work (batch dossiers, big imports) goes through the database task queue: a
-# db_worker runs beside the server, and stops with it (Ctrl-C or any exit).
+# db_worker runs beside the server, restarted by scripts/supervise if it exits, and stops
+# with the server (Ctrl-C or any exit).
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	export DEBUG=true TASKS_BACKEND=database; \
-	$(BIN)/python manage.py db_worker & worker=$$!; \
+	scripts/supervise $(BIN)/python manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
