@@ -340,6 +340,12 @@ class Claim(models.Model):
     def is_frozen(self) -> bool:
         return self.status != ClaimStatus.DRAFT
 
+    @property
+    def version_token(self) -> str:
+        """Changes with every write of the claim (a decision, a resubmission): a reviewer's
+        form carries the one they read, so a decision on a claim changed since is refused."""
+        return str(int(self.updated_at.timestamp() * 1_000_000)) if self.updated_at else ""
+
 
 # =========================================================================================
 # Review by the legal team (issue 6): decisions with reasons, earlier versions kept on

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.models import Doctor, Language, User
 from claims.riziv import normalize_riziv, validate_riziv
+from claims.services.accounts import EMAIL_TAKEN, RIZIV_TAKEN
 
 
 class RizivField(forms.CharField):
@@ -47,22 +48,13 @@ class SignUpForm(BaseUserCreationForm):
     def clean_email(self):
         email = self.cleaned_data["email"].lower()
         if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _("An account already uses this e-mail address. Log in or reset your password."),
-                code="duplicate_email",
-            )
+            raise forms.ValidationError(EMAIL_TAKEN, code="duplicate_email")
         return email
 
     def clean_riziv(self):
         riziv = self.cleaned_data["riziv"]
         if Doctor.objects.filter(riziv=riziv).exists():
-            raise forms.ValidationError(
-                _(
-                    "This RIZIV/INAMI number is already registered. If it is yours, "
-                    "log in or reset your password."
-                ),
-                code="duplicate_riziv",
-            )
+            raise forms.ValidationError(RIZIV_TAKEN, code="duplicate_riziv")
         return riziv
 
 

@@ -122,6 +122,8 @@ class DecisionForm(forms.Form):
         max_length=4000,
         error_messages={"required": _("Every decision needs a reason: explain it in a sentence.")},
     )
+    # The claim's version_token when the page was opened (claims.services.review).
+    version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,11 +13,17 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from claims.importers.csvfile import CsvRow, ImportFileError, read_csv
+
+WRITTEN_MEANWHILE = gettext_lazy(
+    "Nothing was imported: the same rows were written by another import at the same time "
+    "(the file confirmed twice?). Check the list, then upload the file again if needed."
+)
 
 
 class RowStatus:
@@ -156,15 +162,22 @@ class ImportPreview:
         """Write every new and changed row, or nothing when any row is wrong."""
         if not self.is_valid:
             raise ValueError("an import with errors writes nothing")
-        with transaction.atomic():
-            new = [row.record for row in self.rows if row.status == RowStatus.NEW]
-            changed = [
-                (row.record, row.existing) for row in self.rows if row.status == RowStatus.CHANGED
-            ]
-            if new:
-                self.importer.create(new)
-            if changed:
-                self.importer.update(changed)
+        try:
+            with transaction.atomic():
+                new = [row.record for row in self.rows if row.status == RowStatus.NEW]
+                changed = [
+                    (row.record, row.existing)
+                    for row in self.rows
+                    if row.status == RowStatus.CHANGED
+                ]
+                if new:
+                    self.importer.create(new)
+                if changed:
+                    self.importer.update(changed)
+        except IntegrityError:
+            # The same file confirmed twice at once (two tabs, a double click): the other
+            # confirmation wrote these rows after this preview was read.
+            raise ValidationError(WRITTEN_MEANWHILE) from None
         self.applied = True
         return self
 

@@ -2,16 +2,23 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext_lazy as _
 
 from claims.models import Doctor, User
 from claims.riziv import normalize_riziv
+
+EMAIL_TAKEN = _("An account already uses this e-mail address. Log in or reset your password.")
+RIZIV_TAKEN = _(
+    "This RIZIV/INAMI number is already registered. If it is yours, log in or reset your password."
+)
 
 
 @transaction.atomic
@@ -25,10 +32,20 @@ def doctor_register(
     else:
         user.set_unusable_password()
     user.full_clean()
-    user.save()
+    # Two sign-ups with the same address or number at once both pass full_clean(); the
+    # unique index decides, and the loser gets the form's message rather than a 500.
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError({"email": [EMAIL_TAKEN]}) from None
     doctor = Doctor(user=user, riziv=normalize_riziv(riziv))
     doctor.full_clean()
-    doctor.save()
+    try:
+        with transaction.atomic():
+            doctor.save()
+    except IntegrityError:
+        raise ValidationError({"riziv": [RIZIV_TAKEN]}) from None
     return doctor
 
 

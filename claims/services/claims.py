@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -80,7 +80,13 @@ def claim_get_or_create_draft(*, doctor: Doctor, first_day: date, last_day: date
         doctor=doctor, period_start=first_day, period_end=last_day, methodology=methodology
     )
     claim.full_clean()
-    claim.save()
+    try:
+        with transaction.atomic():
+            claim.save()
+    except IntegrityError:
+        # The same period sent twice at once (two tabs, a double click): the other request
+        # created it first, and waiting on the unique index made this one see it.
+        return Claim.objects.get(doctor=doctor, period_start=first_day, period_end=last_day)
     return claim
 
 

@@ -40,6 +40,10 @@ WRONG_REASON = _("This reason does not fit this decision: choose one of the list
 NOT_SUBMITTED = _("Only a submitted claim can be decided on.")
 NOT_A_REVIEWER = _("Only the legal team can decide on claims.")
 NOTHING_SELECTED = _("Select at least one claim.")
+CHANGED_MEANWHILE = _(
+    "Claim #%(id)s changed since you opened it (another reviewer decided on it, or the doctor "
+    "resubmitted it). Nothing was recorded: read it again, then decide."
+)
 NOT_OPEN_FOR_CORRECTION = _("This claim is not waiting for information: it cannot be resubmitted.")
 
 
@@ -86,8 +90,12 @@ def claim_decide(
     reason_code: str,
     text: str,
     now: datetime | None = None,
+    expected_version: str | None = None,
 ) -> ClaimDecision:
     """Approve, reject or request information on a submitted claim, with a reason.
+
+    ``expected_version``: the claim's ``version_token`` when the reviewer opened it; if the
+    claim changed since (another reviewer decided it at the same time), nothing is recorded.
 
     A request for information opens the cure window (``settings.CURE_WINDOW_DAYS``, 30 days
     by default): until its deadline the doctor may correct the period's declarations and
@@ -101,6 +109,8 @@ def claim_decide(
         claim = Claim.objects.select_for_update().get(pk=claim.pk)
         if not claim.is_frozen:
             raise ValidationError(NOT_SUBMITTED)
+        if expected_version is not None and expected_version != claim.version_token:
+            raise ValidationError(CHANGED_MEANWHILE % {"id": claim.pk})
         before = _claim_state(claim)
         record = ClaimDecision(
             claim=claim,
@@ -150,9 +160,12 @@ def claims_decide_bulk(
     reason_code: str,
     text: str,
     now: datetime | None = None,
+    versions: dict[int, str] | None = None,
 ) -> BulkOutcome:
     """The same decision and reason on every selected claim: all or nothing, through
-    ``claim_decide`` so each claim gets its own decision and audit entry."""
+    ``claim_decide`` so each claim gets its own decision and audit entry. ``versions``: each
+    claim's ``version_token`` as the list showed it; one claim changed since and nothing is
+    recorded."""
     claims = list(claims)
     if not claims:
         raise ValidationError(NOTHING_SELECTED)
@@ -167,6 +180,7 @@ def claims_decide_bulk(
                 reason_code=reason_code,
                 text=text,
                 now=now,
+                expected_version=None if versions is None else versions.get(claim.pk, ""),
             )
             for claim in claims
         ]

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -36,17 +37,22 @@ def signup(request):
     form = SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        doctor = doctor_register(
-            email=data["email"],
-            password=data["password1"],
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            riziv=data["riziv"],
-            language=data["language"],
-        )
-        login(request, doctor.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Welcome! Your account is ready."))
-        return _set_language_cookie(redirect("home"), doctor.user.language)
+        try:
+            doctor = doctor_register(
+                email=data["email"],
+                password=data["password1"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                riziv=data["riziv"],
+                language=data["language"],
+            )
+        except ValidationError as error:
+            # Another sign-up took the address or the number since the form was checked.
+            form.add_error(None, error)
+        else:
+            login(request, doctor.user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Welcome! Your account is ready."))
+            return _set_language_cookie(redirect("home"), doctor.user.language)
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -6,6 +6,7 @@ the file again and re-checks every row.
 """
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -60,7 +61,12 @@ def import_file(request, kind):
             return redirect("claims:import", kind=kind)
         preview = config["preview"](doctor=doctor, data=data)
         if preview.is_valid:
-            preview.apply()
+            try:
+                preview.apply()
+            except ValidationError as error:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect(config["list"])
             pending_delete(owner=_owner(request), kind=kind, token=token)
             messages.success(
                 request,

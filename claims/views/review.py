@@ -175,6 +175,8 @@ def bulk_decide(request):
         _flash_errors(request, [e for errors in form.errors.values() for e in errors])
         return redirect(back)
     claims = claim_ids_reviewable(form.cleaned_data["claim"])
+    # Each row of the list carries its claim's version_token ("version-<id>").
+    versions = {pk: request.POST.get(f"version-{pk}", "")[:40] for pk in form.cleaned_data["claim"]}
     try:
         outcome = claims_decide_bulk(
             claims=claims,
@@ -182,6 +184,7 @@ def bulk_decide(request):
             decision=form.cleaned_data["decision"],
             reason_code=form.cleaned_data["reason_code"],
             text=form.cleaned_data["text"],
+            versions=versions if any(f"version-{pk}" in request.POST for pk in versions) else None,
         )
     except ValidationError as error:
         _flash_errors(request, error.messages)
@@ -227,7 +230,8 @@ def _render_claim(request, claim: Claim, form: DecisionForm, status: int = 200):
 @reviewer_required
 @require_GET
 def claim_detail(request, pk: int):
-    return _render_claim(request, _claim_or_404(pk), DecisionForm())
+    claim = _claim_or_404(pk)
+    return _render_claim(request, claim, DecisionForm(initial={"version": claim.version_token}))
 
 
 @reviewer_required
@@ -243,6 +247,8 @@ def claim_decide_view(request, pk: int):
                 decision=form.cleaned_data["decision"],
                 reason_code=form.cleaned_data["reason_code"],
                 text=form.cleaned_data["text"],
+                # Empty from a client without the page's token: no check (API scripts).
+                expected_version=form.cleaned_data["version"] or None,
             )
         except ValidationError as error:
             form.add_error(None, error)

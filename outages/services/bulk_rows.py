@@ -40,9 +40,12 @@ def rows_insert(model, attnames: Sequence[str], rows: Sequence[Sequence]) -> Non
     columns = ", ".join(quote(field.column) for field in _columns(model, attnames))
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
+            # COPY goes to psycopg directly: translate its errors as Django does its own, so
+            # that a duplicate reference (two imports at once) is an IntegrityError.
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
             return
         marks = ", ".join(["%s"] * len(attnames))
         sql = f"INSERT INTO {table} ({columns}) VALUES ({marks})"  # noqa: S608 - names only
@@ -70,9 +73,10 @@ def rows_update(model, attnames: Sequence[str], rows: Sequence[Sequence]) -> Non
             cursor.execute(f"DROP TABLE IF EXISTS {staging}")
             cursor.execute(f"CREATE TEMPORARY TABLE {staging} ({definitions}) ON COMMIT DROP")
             names = ", ".join([pk] + [quote(field.column) for field in fields])
-            with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row((row[-1], *row[:-1]))
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row((row[-1], *row[:-1]))
             assignments = ", ".join(
                 f"{quote(field.column)} = staging.{quote(field.column)}" for field in fields
             )
