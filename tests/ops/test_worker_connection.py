@@ -5,8 +5,12 @@ The web side checks a reused connection before each request, and ``scripts/super
 
 import os
 import signal
+import socket
 import subprocess
+import sys
 import time
+import urllib.error
+import urllib.request
 
 import psycopg
 import pytest
@@ -14,7 +18,15 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
-from worker_process import DATABASE_TASKS, ROOT, conninfo, db_worker, needs_postgresql, wait_for
+from worker_process import (
+    DATABASE_TASKS,
+    ROOT,
+    conninfo,
+    database_url,
+    db_worker,
+    needs_postgresql,
+    wait_for,
+)
 
 from claims.tasks_review import claim_checks_recompute
 from ops.models import WorkerHeartbeat
@@ -110,3 +122,66 @@ def test_supervise_restarts_a_command_that_exits_then_stops_with_it(tmp_path):
     finally:
         if supervisor.poll() is None:
             supervisor.kill()
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@needs_postgresql
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_web_side_answers_after_the_database_cut_its_connection(tmp_path):
+    """gunicorn keeps a connection for CONN_MAX_AGE; without a health check, the first
+    request after a database restart got a 500 on every gunicorn worker."""
+    port = _free_port()
+    log = tmp_path / "gunicorn.log"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url(),
+        "DEBUG": "false",
+        "SECRET_KEY": os.environ.get("SECRET_KEY", "test-only-key-not-a-secret-0123456789-abcd"),
+    }
+    with open(log, "wb") as output:
+        server = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "config.wsgi",
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{port}",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    url = f"http://127.0.0.1:{port}/outages/"
+    try:
+
+        def answers() -> bool:
+            try:
+                return _get(url) == 200
+            except OSError:
+                return False
+
+        wait_for(answers, timeout=30, what="gunicorn to answer", log=log)
+        for _round in range(2):
+            assert _terminate_worker_connections() >= 1
+            time.sleep(0.2)
+            assert _get(url) == 200, log.read_text()[-3000:]
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=20)
