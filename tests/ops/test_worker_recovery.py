@@ -9,6 +9,7 @@ from datetime import timedelta
 import psycopg
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
@@ -192,3 +193,31 @@ def test_an_outage_import_whose_worker_died_shows_it_and_starts_again(admin_clie
     assert "1 created, 0 updated, 0 unchanged" in response.text
     assert PendingImport.objects.get(pk=pending.pk).state == PendingImport.State.APPLIED
     assert Incident.objects.filter(reference="EH-1").exists()
+
+
+def test_the_pages_ask_about_their_workers_in_one_query(
+    reviewer, reviewer_client, admin_user, monkeypatch, settings, django_assert_num_queries
+):
+    """The batch page and its progress poll ask about both files' workers at once (one
+    query more than before: 12 and 6); the import page about its import (one more: 5)."""
+    settings.TASKS = DATABASE_TASKS
+    batch, _first = _frozen_batch(reviewer, monkeypatch, count=2)
+    for kind in ("zip", "dossier"):
+        batch_output_start(batch=batch, kind=kind, user=reviewer, language="en")
+    with django_assert_num_queries(12):
+        reviewer_client.get(reverse("review:batch", args=[batch.pk]))
+    with django_assert_num_queries(6):
+        reviewer_client.get(reverse("review:batch_progress", args=[batch.pk]))
+
+    admin_client = Client()
+    admin_client.force_login(admin_user)
+    admin_client.cookies["django_language"] = "en"
+    upload = admin_client.post(
+        reverse("outages:import_upload"),
+        {"file": SimpleUploadedFile("incidents.csv", CSV.encode()), "format": ""},
+    )
+    token = upload["Location"].rstrip("/").split("/")[-1]
+    admin_client.post(reverse("outages:import_confirm", args=[token]))
+    with django_assert_num_queries(5):
+        html = admin_client.get(upload["Location"]).text
+    assert "You may leave this page" in html  # queued, its task waiting for a worker
