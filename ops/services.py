@@ -13,7 +13,7 @@ import uuid
 from datetime import timedelta
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks import TaskResultStatus
 
 from ops.models import WorkerHeartbeat
@@ -57,11 +57,13 @@ def _requeue(task) -> None:
     task_requeued.send(sender=WorkerHeartbeat, task_id=str(task.pk))
 
 
-def _abandon(task, message: str) -> None:
+def _abandon(task, message) -> None:
+    """``message`` stays lazy in the signal: each app words it in its user's language."""
     task.status = TaskResultStatus.FAILED
     task.finished_at = timezone.now()
     task.exception_class_path = "ops.services.WorkerLost"
-    task.traceback = message
+    with translation.override("en"):
+        task.traceback = str(message)
     task.save(update_fields=["status", "finished_at", "exception_class_path", "traceback"])
     task_abandoned.send(sender=WorkerHeartbeat, task_id=str(task.pk), message=message)
 
@@ -76,8 +78,7 @@ def tasks_recover_lost(*, now=None, queryset=None) -> dict[str, int]:
         )
         for task in tasks:
             if len(task.worker_ids) >= MAX_CLAIMS:
-                message = str(WORK_LOST)
-                _abandon(task, message)
+                _abandon(task, WORK_LOST)
                 failed += 1
                 logger.error("Task %s (%s) lost its worker again: failed.", task.pk, task.task_path)
             else:

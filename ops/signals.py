@@ -9,5 +9,5 @@ from django.dispatch import Signal
 
 #: The task goes back to the queue: another worker will run it from the start.
 task_requeued = Signal()
-#: The task will not run again; ``message`` says why, for the user.
+#: The task will not run again; ``message`` (lazy) says why, for the user.
 task_abandoned = Signal()

@@ -161,11 +161,19 @@ def batch_output_requeued(*, task_id: str) -> int:
     ).update(state=BatchOutput.State.QUEUED, progress_done=0, updated_at=timezone.now())
 
 
-def batch_output_abandoned(*, task_id: str, message: str) -> int:
+def batch_output_abandoned(*, task_id: str, message) -> int:
+    """The worker gave up on the task: the file failed, said in the requester's language."""
     now = timezone.now()
-    return BatchOutput.objects.filter(
+    outputs = BatchOutput.objects.filter(
         task_id=task_id, state__in=(BatchOutput.State.QUEUED, BatchOutput.State.RUNNING)
-    ).update(state=BatchOutput.State.FAILED, error=message, updated_at=now, finished_at=now)
+    )
+    for output in outputs:
+        with translation.override(output.language):
+            error = str(message)
+        BatchOutput.objects.filter(pk=output.pk).update(
+            state=BatchOutput.State.FAILED, error=error, updated_at=now, finished_at=now
+        )
+    return len(outputs)
 
 
 def batch_output_start(*, batch: Batch, kind: str, user, language: str) -> BatchOutput:

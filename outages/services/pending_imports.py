@@ -14,7 +14,7 @@ from datetime import timedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ops.selectors import task_is_lost
@@ -137,10 +137,18 @@ def pending_import_requeued(*, task_id: str) -> int:
     )
 
 
-def pending_import_abandoned(*, task_id: str, message: str) -> int:
-    return PendingImport.objects.filter(
+def pending_import_abandoned(*, task_id: str, message) -> int:
+    """The worker gave up on the import: it failed, said in the uploader's language."""
+    imports = PendingImport.objects.filter(
         task_id=task_id, state__in=(PendingImport.State.QUEUED, PendingImport.State.RUNNING)
-    ).update(state=PendingImport.State.FAILED, message=message, finished_at=timezone.now())
+    ).select_related("created_by")
+    for pending in imports:
+        with translation.override(pending.created_by.language):
+            text = str(message)
+        PendingImport.objects.filter(pk=pending.pk).update(
+            state=PendingImport.State.FAILED, message=text, finished_at=timezone.now()
+        )
+    return len(imports)
 
 
 def pending_import_run(*, pending_id: int) -> dict:

@@ -60,6 +60,7 @@ def _produce_again_button(html: str, kind: str) -> str:
 def test_a_batch_dossier_killed_mid_way_is_produced_by_the_next_worker(
     reviewer, reviewer_client, monkeypatch, settings, tmp_path
 ):
+    reviewer_client.cookies["django_language"] = "en"
     settings.TASKS = DATABASE_TASKS
     settings.WORKER_LOST_AFTER_SECONDS = 1.5
     batch, first_claim = _frozen_batch(reviewer, monkeypatch)
@@ -126,6 +127,7 @@ def _lost_task(task_id: str, *, workers: list[str]) -> None:
 def test_a_task_that_lost_two_workers_fails_with_a_message_and_can_start_again(
     reviewer, reviewer_client, monkeypatch, settings
 ):
+    reviewer_client.cookies["django_language"] = "en"
     settings.TASKS = DATABASE_TASKS
     batch, _first = _frozen_batch(reviewer, monkeypatch, count=1)
     output = batch_output_start(batch=batch, kind="zip", user=reviewer, language="en")
