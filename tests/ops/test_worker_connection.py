@@ -185,3 +185,27 @@ def test_the_web_side_answers_after_the_database_cut_its_connection(tmp_path):
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=20)
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"WORKER_HEARTBEAT_SECONDS": "often"}, "WORKER_HEARTBEAT_SECONDS='often' is not a number"),
+        ({"WORKER_RETRY_MAX_SECONDS": "0"}, "must be above zero"),
+        (
+            {"WORKER_HEARTBEAT_SECONDS": "30", "WORKER_LOST_AFTER_SECONDS": "60"},
+            "at least three heartbeats",
+        ),
+    ],
+)
+def test_bad_worker_settings_stop_the_process_at_start_up(env, message):
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**os.environ, "DEBUG": "true", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert message in result.stderr
