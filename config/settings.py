@@ -227,3 +227,24 @@ LOGGING = {
     # Quiet by default: commands print their own results; these log every step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# Independent evidence (README, "Independent evidence"): the status watcher, doctors'
+# corroboration, SLA reports and the open-data API.
+INSTALLED_APPS += ["ninja", "evidence"]
+EHEALTH_STATUS_URL = env_str(
+    "EHEALTH_STATUS_URL", "https://status.ehealth.fgov.be/fr/api/components/prod"
+)
+if not EHEALTH_STATUS_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"EHEALTH_STATUS_URL={EHEALTH_STATUS_URL!r} is not an http(s) URL.")
+EHEALTH_STATUS_INTERVAL = env_int("EHEALTH_STATUS_INTERVAL", 60)
+EHEALTH_STATUS_TIMEOUT = env_int("EHEALTH_STATUS_TIMEOUT", 10)
+if EHEALTH_STATUS_INTERVAL < 1 or EHEALTH_STATUS_TIMEOUT < 1:
+    raise ImproperlyConfigured("EHEALTH_STATUS_INTERVAL and EHEALTH_STATUS_TIMEOUT are >= 1 s.")
+# Counts of doctors are shown only from this many on, so that no one is identifiable;
+# below 5 is refused for the same reason.
+CORROBORATION_MIN_DOCTORS = env_int("CORROBORATION_MIN_DOCTORS", 5)
+CANDIDATE_MIN_DOCTORS = env_int("CANDIDATE_MIN_DOCTORS", 5)
+if CORROBORATION_MIN_DOCTORS < 5 or CANDIDATE_MIN_DOCTORS < 5:
+    raise ImproperlyConfigured("CORROBORATION_MIN_DOCTORS and CANDIDATE_MIN_DOCTORS are >= 5.")
+# Open-data API: requests per client address and minute.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
