@@ -23,13 +23,18 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 venv: $(VENV)/.installed
 
 # Background work (batch dossiers, big imports) goes through the database task queue: a
-# db_worker runs beside the server, and stops with it (Ctrl-C or any exit).
+# db_worker runs beside the server, and stops with it (Ctrl-C or any exit). The status
+# watcher replays the bundled recorded answers (evidence/replay), restarted if it stops.
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	export DEBUG=true TASKS_BACKEND=database; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	(trap 'kill $$child 2>/dev/null; exit' TERM; while true; do \
+	  EHEALTH_STATUS_INTERVAL=$${EHEALTH_STATUS_INTERVAL:-20} \
+	  $(BIN)/python manage.py watch_ehealth_status --replay evidence/replay & child=$$!; \
+	  wait $$child; sleep 5; done) & watcher=$$!; \
+	trap 'kill $$worker $$watcher 2>/dev/null; wait $$worker $$watcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
