@@ -1,7 +1,6 @@
 """The status watcher against a fixture server on loopback (issue 15, acceptance)."""
 
 import pytest
-from conftest import components_body
 from django.core.management import CommandError, call_command
 from django.db import connection
 
@@ -13,6 +12,7 @@ from evidence.models import (
     WatcherState,
 )
 from outages.models import Incident
+from tests.evidence.status_server import components_body
 
 pytestmark = pytest.mark.django_db
 
