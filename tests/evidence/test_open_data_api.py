@@ -32,9 +32,7 @@ def _fresh_rate_limit():
     cache.clear()
 
 
-def test_january_incidents_reimported_as_statuspage_give_the_same_calendar(
-    client, tmp_path, django_db_reset_sequences
-):
+def test_january_incidents_reimported_as_statuspage_give_the_same_calendar(client, tmp_path):
     seed_calendar()
     response = client.get("/api/v1/incidents?start=2024-01-01&end=2024-01-31&per_page=100")
     assert response.status_code == 200
