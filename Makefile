@@ -69,3 +69,8 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# Independent evidence: calendar with doctors' counts, candidates, SLA report, API, watcher.
+.PHONY: bench-evidence
+bench-evidence: venv
+	$(BIN)/python tests/benchmarks/bench_evidence.py

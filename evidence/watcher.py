@@ -113,8 +113,11 @@ def _open_or_extend(component: StatusComponent, status: str, now: datetime) -> N
         .first()
     )
     if watched is None:
+        # The reference is the watcher's record: unique even when a status flaps twice
+        # within a second.
+        watched = WatchedIncident.objects.create(component=component, start=now, impact=impact)
         incident = Incident.objects.create(
-            reference=f"{WATCHER_REFERENCE_PREFIX}{component.pk}-{now:%Y%m%dT%H%M%S}",
+            reference=f"{WATCHER_REFERENCE_PREFIX}{watched.pk}",
             title=f"{component.name}: {ComponentStatus(status).label} (status watcher)",
             description=WATCHER_SOURCE,
             start=now,
@@ -123,9 +126,8 @@ def _open_or_extend(component: StatusComponent, status: str, now: datetime) -> N
             status=IncidentStatus.PROVISIONAL,
         )
         incident.services.set([component.service])
-        WatchedIncident.objects.create(
-            component=component, start=now, impact=impact, incident=incident
-        )
+        watched.incident = incident
+        watched.save(update_fields=["incident"])
         calendar_change_announce(moments=[now, None])
         return
     if IMPACT_RANK[impact] > IMPACT_RANK[watched.impact]:
@@ -205,6 +207,7 @@ def poll_record(
     by_id = {c.external_id: c for c in components if c.external_id}
     by_name = {c.name.lower(): c for c in components}
     seen: set[int] = set()
+    touched: list[StatusComponent] = []
     for reading in readings:
         component = _component_for(reading, by_id, by_name)
         seen.add(component.pk)
@@ -229,7 +232,11 @@ def poll_record(
         component.status = reading.status
         component.group_name = reading.group or component.group_name
         component.last_seen = now
-        component.save(update_fields=["external_id", "status", "group_name", "last_seen"])
+        touched.append(component)
+    # The heartbeat of every component in one statement, not one UPDATE per component.
+    StatusComponent.objects.bulk_update(
+        touched, ["external_id", "status", "group_name", "last_seen"], batch_size=500
+    )
     # A status page that lies: a component it showed before is gone. Its status is now
     # unknown to us; an open incident stays open (nothing says it recovered).
     for component in components:
