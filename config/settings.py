@@ -246,5 +246,8 @@ CORROBORATION_MIN_DOCTORS = env_int("CORROBORATION_MIN_DOCTORS", 5)
 CANDIDATE_MIN_DOCTORS = env_int("CANDIDATE_MIN_DOCTORS", 5)
 if CORROBORATION_MIN_DOCTORS < 5 or CANDIDATE_MIN_DOCTORS < 5:
     raise ImproperlyConfigured("CORROBORATION_MIN_DOCTORS and CANDIDATE_MIN_DOCTORS are >= 5.")
-# Open-data API: requests per client address and minute.
+# Open-data API: requests per client address and minute. The client's address is read
+# behind PROXY_COUNT proxies, as for login throttling; without it a client could name
+# itself in X-Forwarded-For and escape the limit.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+NINJA_NUM_PROXIES = env_int("PROXY_COUNT", 0)

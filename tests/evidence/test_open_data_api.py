@@ -109,3 +109,11 @@ def test_it_is_rate_limited(client, settings):
     statuses = [client.get("/api/v1/services").status_code for _ in range(130)]
     assert statuses[0] == 200
     assert statuses[-1] == 429
+
+
+def test_a_forged_forwarded_for_does_not_escape_the_limit(client):
+    statuses = [
+        client.get("/api/v1/services", HTTP_X_FORWARDED_FOR=f"198.51.100.{n}").status_code
+        for n in range(130)
+    ]
+    assert statuses[-1] == 429
