@@ -23,14 +23,17 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 venv: $(VENV)/.installed
 
 # Background work (batch dossiers, big imports) goes through the database task queue: a
-# db_worker runs beside the server, restarted by scripts/supervise if it exits, and stops
+# db_worker runs beside the server, and the status watcher replays the bundled recorded
+# answers (evidence/replay); scripts/supervise restarts either if it exits, and both stop
 # with the server (Ctrl-C or any exit).
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
 	export DEBUG=true TASKS_BACKEND=database; \
 	scripts/supervise $(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	EHEALTH_STATUS_INTERVAL=$${EHEALTH_STATUS_INTERVAL:-20} \
+	  scripts/supervise $(BIN)/python manage.py watch_ehealth_status --replay evidence/replay & watcher=$$!; \
+	trap 'kill $$worker $$watcher 2>/dev/null; wait $$worker $$watcher 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
@@ -65,3 +68,8 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# Independent evidence: calendar with doctors' counts, candidates, SLA report, API, watcher.
+.PHONY: bench-evidence
+bench-evidence: venv
+	$(BIN)/python tests/benchmarks/bench_evidence.py

@@ -244,3 +244,27 @@ if WORKER_LOST_AFTER_SECONDS < 3 * WORKER_HEARTBEAT_SECONDS:
     )
 for _database in DATABASES.values():
     _database["CONN_HEALTH_CHECKS"] = True
+
+# Independent evidence (README, "Independent evidence"): the status watcher, doctors'
+# corroboration, SLA reports and the open-data API.
+INSTALLED_APPS += ["ninja", "evidence"]
+EHEALTH_STATUS_URL = env_str(
+    "EHEALTH_STATUS_URL", "https://status.ehealth.fgov.be/fr/api/components/prod"
+)
+if not EHEALTH_STATUS_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"EHEALTH_STATUS_URL={EHEALTH_STATUS_URL!r} is not an http(s) URL.")
+EHEALTH_STATUS_INTERVAL = env_int("EHEALTH_STATUS_INTERVAL", 60)
+EHEALTH_STATUS_TIMEOUT = env_int("EHEALTH_STATUS_TIMEOUT", 10)
+if EHEALTH_STATUS_INTERVAL < 1 or EHEALTH_STATUS_TIMEOUT < 1:
+    raise ImproperlyConfigured("EHEALTH_STATUS_INTERVAL and EHEALTH_STATUS_TIMEOUT are >= 1 s.")
+# Counts of doctors are shown only from this many on, so that no one is identifiable;
+# below 5 is refused for the same reason.
+CORROBORATION_MIN_DOCTORS = env_int("CORROBORATION_MIN_DOCTORS", 5)
+CANDIDATE_MIN_DOCTORS = env_int("CANDIDATE_MIN_DOCTORS", 5)
+if CORROBORATION_MIN_DOCTORS < 5 or CANDIDATE_MIN_DOCTORS < 5:
+    raise ImproperlyConfigured("CORROBORATION_MIN_DOCTORS and CANDIDATE_MIN_DOCTORS are >= 5.")
+# Open-data API: requests per client address and minute. The client's address is read
+# behind PROXY_COUNT proxies, as for login throttling; without it a client could name
+# itself in X-Forwarded-For and escape the limit.
+API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
+NINJA_NUM_PROXIES = env_int("PROXY_COUNT", 0)

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from claims.views import accounts, home, resubmission
+from evidence.api import api
 
 account_patterns = [
     path("signup/", accounts.signup, name="signup"),
@@ -32,7 +33,10 @@ urlpatterns = [
     path("account/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    # Independent evidence (SLA, watcher status, candidates, Atom) beside the calendar.
+    path("outages/", include("evidence.urls")),
     path("outages/", include("outages.urls")),
+    path("api/v1/", api.urls),
     path("methodology/", include("methodology.urls")),
     # The legal team's workspace first: "review/" must not reach the claims routes.
     path("claims/review/", include("claims.urls_review")),

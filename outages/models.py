@@ -20,6 +20,12 @@ class Service(models.Model):
         blank=True,
         help_text=_("Monthly availability the operator commits to; empty when unknown."),
     )
+    sla_source = models.CharField(
+        _("SLA source"),
+        max_length=500,
+        blank=True,
+        help_text=_("Where the target comes from (a document, an article, a URL)."),
+    )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:

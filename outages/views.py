@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.permissions import admin_required, is_admin
+from evidence.corroboration.selectors import corroboration_by_incident, corroboration_for_incident
 from ops.selectors import WORK_LOST
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
@@ -116,6 +117,10 @@ def calendar(request):
             for incident in month_data.incidents
         ),
     }
+    # Doctors who declared time meeting each incident (counts only, from 5 on): one query.
+    doctors = corroboration_by_incident(month_data.incidents)
+    for incident in month_data.incidents:
+        incident.doctors = doctors.get(incident.pk)
     return render(request, "outages/calendar.html", ctx)
 
 
@@ -133,6 +138,7 @@ def incident_detail(request, reference: str):
         "changes": list(incident.changes.all()),
         "duration_seconds": max(0, int((end - incident.start).total_seconds())),
         "is_demo": incident.reference.startswith(DEMO_REFERENCE_PREFIX),
+        "doctors": corroboration_for_incident(incident),
         "show_files": is_admin(request.user),
         "calendar_url": _calendar_url(
             timezone.localtime(incident.start).year, timezone.localtime(incident.start).month, None

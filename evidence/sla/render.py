@@ -1,0 +1,60 @@
+"""The SLA report as CSV and as PDF/A (the dossier's renderer and static-files fetcher)."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from datetime import UTC
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+from weasyprint import HTML, Attachment
+
+from claims.dossier.render import BASE_URL, PDF_VARIANT, StaticFilesFetcher
+from evidence.sla.figures import CSV_HEADER, csv_rows
+from evidence.sla.selectors import SlaReport
+from outages.intervals import BRUSSELS
+
+PDF_TEMPLATE = "evidence/sla_report_pdf.html"
+
+
+def sla_csv(report: SlaReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_HEADER)
+    writer.writerows(csv_rows(report.services))
+    return out.getvalue()
+
+
+def sla_pdf(report: SlaReport, *, page_url: str) -> bytes:
+    """PDF/A-3b with the CSV attached. A file cannot print its own hash (the hash would
+    change the file), so the report prints the SHA-256 of its figures, the attached CSV,
+    which anyone can recompute from the attachment or from the CSV download."""
+    figures_csv = sla_csv(report)
+    digest = hashlib.sha256(figures_csv.encode("utf-8")).hexdigest()
+    with timezone.override(BRUSSELS):
+        html = render_to_string(
+            PDF_TEMPLATE, {"report": report, "figures_sha256": digest, "page_url": page_url}
+        )
+    fetcher = StaticFilesFetcher()
+    generated = report.generated_at.astimezone(UTC)
+    attachment = Attachment(
+        string=figures_csv,
+        name=f"sla-{report.year}.csv",
+        description=f"SLA figures {report.year}",
+        relationship="Data",
+        created=generated,
+        modified=generated,
+        url_fetcher=fetcher,
+    )
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=[attachment], finisher=_associate_files_once
+    )
+
+
+def _associate_files_once(document, pdf) -> None:
+    # As the dossier: WeasyPrint 70 lists the attachment twice in /AF.
+    associated = pdf.catalog.get("AF")
+    if associated:
+        associated[:] = list(dict.fromkeys(associated))
