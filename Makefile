@@ -64,3 +64,8 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# The hostile files of the security audit (README, "Hardening"): time and peak memory.
+.PHONY: bench-hostile
+bench-hostile: venv
+	$(BIN)/python tests/benchmarks/bench_hostile.py
