@@ -89,7 +89,7 @@ def test_statuspage_lines_are_found_for_every_incident():
     assert error.line == expected
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_big_file_is_previewed_in_the_background_with_progress(admin_en, settings):
     settings.IMPORT_BACKGROUND_PREVIEW_BYTES = 1024
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
@@ -105,6 +105,8 @@ def test_a_big_file_is_previewed_in_the_background_with_progress(admin_en, setti
     assert PendingImport.objects.get().state == PendingImport.State.PREVIEWING
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+    pending = PendingImport.objects.get()
+    assert pending.state == PendingImport.State.PREVIEWED, (pending.state, pending.message)
     page = admin_en.get(response.url).content.decode()
     assert "Preview in progress" not in page
     assert "<strong>200</strong> new" in page

@@ -6,6 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +22,8 @@ def test_the_import_warns_for_an_incident_open_for_years(tmp_path, settings):
     path = tmp_path / "old.csv"
     path.write_text(CSV)
     out, err = StringIO(), StringIO()
-    call_command("import_outages", str(path), stdout=out, stderr=err)
+    with translation.override("en"):
+        call_command("import_outages", str(path), stdout=out, stderr=err)
     assert out.getvalue() == "created 2, updated 0, unchanged 0\n"
     warnings = [line for line in err.getvalue().splitlines() if "has no end" in line]
     assert len(warnings) == 1
