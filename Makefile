@@ -73,3 +73,8 @@ bench-review: venv
 .PHONY: bench-evidence
 bench-evidence: venv
 	$(BIN)/python tests/benchmarks/bench_evidence.py
+
+# The hostile files of the security audit (README, "Hardening"): time and peak memory.
+.PHONY: bench-hostile
+bench-hostile: venv
+	$(BIN)/python tests/benchmarks/bench_hostile.py

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from claims.admin_rules import ReviewableOnlyAdmin
 from claims.models import (
     AffectedSlot,
     Claim,
@@ -28,7 +29,9 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Doctor)
-class DoctorAdmin(admin.ModelAdmin):
+class DoctorAdmin(ReviewableOnlyAdmin):
+    # A reviewer sees the doctors of submitted claims only (admin_rules.py).
+    claim_path = "claims"
     list_display = ["riziv", "user"]
     search_fields = ["riziv", "user__email", "user__last_name"]
     list_select_related = ["user"]
@@ -58,6 +61,7 @@ class NomenclatureFeeAdmin(admin.ModelAdmin):
 
 @admin.register(AffectedSlot)
 class AffectedSlotAdmin(admin.ModelAdmin):
+    # Declarations: superusers only (nobody else holds their permissions).
     list_display = ["doctor", "start", "end"]
     list_select_related = ["doctor__user"]
     raw_id_fields = ["doctor"]
@@ -71,7 +75,9 @@ class ConsultationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Claim)
-class ClaimAdmin(admin.ModelAdmin):
+class ClaimAdmin(ReviewableOnlyAdmin):
+    # Reviewers never see drafts, as in the review workspace (admin_rules.py).
+    claim_path = ""
     list_display = ["id", "doctor", "period_start", "period_end", "status", "total"]
     list_filter = ["status", "period_start"]
     list_select_related = ["doctor__user", "methodology"]

@@ -4,10 +4,13 @@ deleted by a superuser (AuditEntry refuses it too)."""
 
 from django.contrib import admin
 
+from claims.admin_rules import ReviewableOnlyAdmin
 from claims.models import AuditEntry, Batch, BatchOutput, ClaimDecision, ClaimVersion
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReviewableOnlyAdmin):
+    # Rows of a claim: a non-superuser who holds a view permission sees only those of
+    # submitted claims (admin_rules.py).
     def has_add_permission(self, request, obj=None):
         return False
 

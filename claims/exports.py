@@ -39,6 +39,15 @@ EXPORT_COLUMNS = [
 
 CHUNK = 2000
 
+# A cell a spreadsheet would read as a formula (OWASP, "CSV Injection"): a doctor's name
+# such as ``=HYPERLINK(...)`` must reach the legal team as text, never as a live formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: str) -> str:
+    """Text a spreadsheet shows as written: a leading apostrophe before a formula start."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
 
 def export_rows(claims: QuerySet[Claim]) -> Iterator[tuple]:
     """(claim_id, doctor, riziv, from, to, status, lost_minutes, time_value, revenue_loss,
@@ -92,7 +101,32 @@ def _text(value) -> str:
         return format(value.quantize(Decimal("0.01")), "f")
     if isinstance(value, date):
         return value.isoformat()
-    return str(value)
+    return neutralise(str(value)) if isinstance(value, str) else str(value)
+
+
+# Frozen batches: each claim's row is stored on its membership when the batch is frozen
+# (``BatchClaim.export_row``), so that the batch exports the same content every day even
+# after a doctor renames themselves or a claim is decided again.
+_DATE_COLUMNS = (3, 4)
+_DECIMAL_COLUMNS = (7, 8, 9)
+
+
+def row_to_json(row: tuple) -> list:
+    return [_text(value) if isinstance(value, (Decimal, date)) else value for value in row]
+
+
+def row_from_json(values: list) -> tuple:
+    row = list(values)
+    for index in _DATE_COLUMNS:
+        row[index] = date.fromisoformat(row[index]) if row[index] else None
+    for index in _DECIMAL_COLUMNS:
+        row[index] = _decimal(row[index])
+    return tuple(row)
+
+
+def rows_of(source) -> Iterator[tuple]:
+    """The rows of a queryset of claims, or ``source`` itself when it is already rows."""
+    return export_rows(source) if isinstance(source, QuerySet) else iter(source)
 
 
 class _Echo:
@@ -103,14 +137,15 @@ class _Echo:
         return value
 
 
-def csv_lines(claims: QuerySet[Claim]) -> Iterator[str]:
+def csv_lines(claims) -> Iterator[str]:
+    """``claims``: a queryset of claims, or export rows (a frozen batch's)."""
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield writer.writerow(EXPORT_COLUMNS)
-    for row in export_rows(claims):
+    for row in rows_of(claims):
         yield writer.writerow([_text(value) for value in row])
 
 
-def xlsx_write(claims: QuerySet[Claim], target: IO[bytes] | str, *, title: str = "claims") -> None:
+def xlsx_write(claims, target: IO[bytes] | str, *, title: str = "claims") -> None:
     """The same rows in a workbook written in openpyxl's write-only mode (rows go to disk
     as they come). Numbers stay numbers and dates stay dates, so spreadsheets can sum and
     sort them; the RIZIV number is text, it is an identifier."""
@@ -128,10 +163,15 @@ def xlsx_write(claims: QuerySet[Claim], target: IO[bytes] | str, *, title: str =
         header.append(cell)
     sheet.append(header)
     money = "0.00"
-    for row in export_rows(claims):
+    for row in rows_of(claims):
         cells = []
         for index, value in enumerate(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = WriteOnlyCell(
+                sheet, value=neutralise(value) if isinstance(value, str) else value
+            )
+            if isinstance(value, str):
+                # openpyxl turns a string starting with "=" into a formula: never.
+                cell.data_type = "s"
             if isinstance(value, Decimal):
                 cell.number_format = money
             elif isinstance(value, date):

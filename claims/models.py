@@ -566,6 +566,9 @@ class BatchClaim(models.Model):
     position = models.PositiveIntegerField(default=0)
     # The stored dossier the batch was frozen with: the batch dossier must merge that one.
     dossier_sha256 = models.CharField(max_length=64, blank=True)
+    # The claim's export row (claims/exports.py) as it was when the batch was frozen: the
+    # frozen batch's CSV, XLSX and claims.csv are made from it, so they never change.
+    export_row = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["batch", "position"]

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy header (CONTENT_SECURITY_POLICY, end of this file).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,7 +136,7 @@ AXES_RESET_ON_SUCCESS = True
 # The login form posts the e-mail address as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
-AXES_IPWARE_PROXY_COUNT = env_int("PROXY_COUNT", 0) or None
+# The client IP behind PROXY_COUNT proxies: AXES_CLIENT_IP_CALLABLE, end of this file.
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("French")), ("nl", _("Dutch")), ("en", _("English"))]
@@ -268,3 +270,44 @@ if CORROBORATION_MIN_DOCTORS < 5 or CANDIDATE_MIN_DOCTORS < 5:
 # itself in X-Forwarded-For and escape the limit.
 API_RATE_LIMIT = env_str("API_RATE_LIMIT", "120/m")
 NINJA_NUM_PROXIES = env_int("PROXY_COUNT", 0)
+
+# --- Hardening (issue 11: README, "Hardening") -------------------------------------------
+# Login throttling sees the client's address, not the proxy's (config/client_ip.py).
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip"
+
+# What one uploaded file may hold, checked while it is read, before rows are built: a
+# doctor's CSV (slots, consultations) and an administrator's outage file alike.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 5000)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 50)
+IMPORT_MAX_LINE_CHARS = env_int("IMPORT_MAX_LINE_CHARS", 10_000)
+IMPORT_MAX_ICS_EVENTS = env_int("IMPORT_MAX_ICS_EVENTS", 5000)
+IMPORT_MAX_JSON_DEPTH = env_int("IMPORT_MAX_JSON_DEPTH", 64)
+# Outage files are the administrator's and may be long (a whole history): their own row bound.
+IMPORT_MAX_OUTAGE_ROWS = env_int("IMPORT_MAX_OUTAGE_ROWS", 200_000)
+# Rows of a preview page (the rest is counted, and paged).
+IMPORT_PREVIEW_ROWS = env_int("IMPORT_PREVIEW_ROWS", 200)
+# An outage preview of a file above this size runs in the background, like the import.
+IMPORT_BACKGROUND_PREVIEW_BYTES = env_int("IMPORT_BACKGROUND_PREVIEW_BYTES", 256 * 1024)
+# An incident still open after this many days is reported by imports and the calendar.
+OPEN_INCIDENT_WARNING_DAYS = env_int("OPEN_INCIDENT_WARNING_DAYS", 3)
+
+# Content-Security-Policy (django-csp): scripts, styles, fonts and images from this site
+# only; no inline script, no third-party origin. Style attributes (the widths of the
+# calendar's and week view's bars) are allowed: they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}

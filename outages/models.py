@@ -168,6 +168,8 @@ class PendingImport(models.Model):
     """
 
     class State(models.TextChoices):
+        # A big file is previewed in the background (README, "Hardening").
+        PREVIEWING = "previewing", _("Preview in progress")
         PREVIEWED = "previewed", _("Waiting for confirmation")
         QUEUED = "queued", _("Queued")
         RUNNING = "running", _("Running")
@@ -207,4 +209,4 @@ class PendingImport(models.Model):
 
     @property
     def is_working(self) -> bool:
-        return self.state in (self.State.QUEUED, self.State.RUNNING)
+        return self.state in (self.State.PREVIEWING, self.State.QUEUED, self.State.RUNNING)

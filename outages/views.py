@@ -33,6 +33,7 @@ from outages.models import (
     PendingImport,
     Service,
 )
+from outages.open_incidents import open_incidents
 from outages.selectors import (
     calendar_month,
     feed_entries,
@@ -112,6 +113,8 @@ def calendar(request):
         "counted_statuses": [
             label for value, label in IncidentStatus.choices if value in month_data.rule.statuses
         ],
+        # Incidents without an end are shown above the month (outages/open_incidents.py).
+        "open_incidents": open_incidents(month_data.incidents, month_data.now),
         "has_demo": any(
             incident.reference.startswith(DEMO_REFERENCE_PREFIX)
             for incident in month_data.incidents

@@ -149,6 +149,24 @@ def page(_browser, live_server, settings):
     settings.CSRF_COOKIE_SECURE = False
     context = _browser.new_context(base_url=live_server.url, locale="fr-BE", accept_downloads=True)
     context.set_default_timeout(15_000)
+    # Every page a browser test visits reports Content-Security-Policy violations
+    # (README, "Hardening"): the browser's own console errors and the DOM's
+    # securitypolicyviolation events; a test that met one fails.
+    violations: list[str] = []
+    context.add_init_script(
+        "document.addEventListener('securitypolicyviolation', e => console.error("
+        "'CSP violation: ' + e.violatedDirective + ' ' + e.blockedURI));"
+    )
     tab = context.new_page()
+
+    def _record(message):
+        text = message.text
+        if message.type == "error" and ("Content Security Policy" in text or "CSP" in text):
+            violations.append(f"{tab.url}: {text}")
+
+    context.on("page", lambda new: new.on("console", _record))
+    tab.on("console", _record)
+    tab.csp_violations = violations
     yield tab
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)

@@ -155,6 +155,13 @@ class ConsultationImporter(DeclarationImporter):
 
 
 def consultations_preview(
-    *, doctor: Doctor, data: bytes, now: datetime | None = None, max_bytes: int | None = None
+    *,
+    doctor: Doctor,
+    data: bytes,
+    now: datetime | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> ImportPreview:
-    return preview(ConsultationImporter(doctor=doctor, now=now), data, max_bytes=max_bytes)
+    return preview(
+        ConsultationImporter(doctor=doctor, now=now), data, max_bytes=max_bytes, max_rows=max_rows
+    )

@@ -65,33 +65,102 @@ def normalise_column(name: str) -> str:
     return name.strip().strip("\ufeff").lower().replace(" ", "_").replace("-", "_")
 
 
-def read_csv(data: bytes, *, max_bytes: int | None = None) -> tuple[list[str], list[CsvRow]]:
-    """The header's column names (normalised) and every non-empty row as a dict."""
-    max_bytes = settings.MAX_UPLOAD_BYTES if max_bytes is None else max_bytes
+class _BoundedLines:
+    """The text's physical lines, refusing one longer than ``max_chars`` before the csv
+    module splits it into cells (a 128 KiB header would otherwise become 100,000 cells)."""
+
+    def __init__(self, text: str, max_chars: int):
+        self._lines = io.StringIO(text, newline="")
+        self.max_chars = max_chars
+        self.number = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        # readline with a size reads at most that many characters: a huge line is never
+        # held whole a second time.
+        line = self._lines.readline(self.max_chars + 3)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        if len(line.rstrip("\r\n")) > self.max_chars:
+            raise ImportFileError(
+                _("Line %(line)s is longer than %(max)s characters: this is not a file of rows.")
+                % {"line": self.number, "max": self.max_chars},
+                line=self.number,
+            )
+        return line
+
+
+def too_large(size: int, limit: int) -> ImportFileError:
+    return ImportFileError(
+        _("The file is too large (%(size)s); the limit is %(limit)s.")
+        % {"size": filesizeformat(size), "limit": filesizeformat(limit)}
+    )
+
+
+def read_csv(
+    data: bytes, *, max_bytes: int | None = None, max_rows: int | None = None
+) -> tuple[list[str], list[CsvRow]]:
+    """The header's column names (normalised) and every non-empty row as a dict.
+
+    Bounded while reading (README, "Hardening"): the file's size, each line's length,
+    the number of columns and of rows are checked before any row is built, so a hostile
+    file is refused with a message instead of filling the worker's memory."""
+    max_bytes = (
+        min(settings.IMPORT_MAX_BYTES, settings.MAX_UPLOAD_BYTES)
+        if max_bytes is None
+        else max_bytes
+    )
+    max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
+    max_columns = settings.IMPORT_MAX_COLUMNS
+    max_chars = settings.IMPORT_MAX_LINE_CHARS
     if len(data) > max_bytes:
-        raise ImportFileError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(len(data)), "limit": filesizeformat(max_bytes)}
-        )
+        raise too_large(len(data), max_bytes)
     text = _decode(data)
-    lines = text.splitlines()
-    header_index = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if header_index is None:
+    lines = _BoundedLines(text, max_chars)
+    header_line = ""
+    for candidate in io.StringIO(text, newline=""):
+        if candidate.strip():
+            header_line = candidate[: max_chars + 1]
+            break
+    if not header_line:
         raise ImportFileError(_("The file is empty."))
-    delimiter = _delimiter(lines[header_index])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    delimiter = _delimiter(header_line)
+    reader = csv.reader(lines, delimiter=delimiter)
     header: list[str] | None = None
     rows: list[CsvRow] = []
     previous_line = 0
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max_chars)
     try:
         for values in reader:
             line = previous_line + 1
-            previous_line = reader.line_num
+            previous_line = lines.number
             if not any(value.strip() for value in values):
                 continue
             if header is None:
+                if len(values) > max_columns:
+                    raise ImportFileError(
+                        _(
+                            "The header has %(count)s columns; a file may have at most "
+                            "%(max)s. Keep only the columns of the import."
+                        )
+                        % {"count": len(values), "max": max_columns},
+                        line=line,
+                    )
                 header = [normalise_column(value) for value in values]
                 continue
+            if len(rows) >= max_rows:
+                raise ImportFileError(
+                    _(
+                        "The file has more than %(max)s rows: split it into several files "
+                        "(for example one per month)."
+                    )
+                    % {"max": max_rows},
+                    line=line,
+                )
             cells = {
                 column: (values[i].strip() if i < len(values) else "")
                 for i, column in enumerate(header)
@@ -103,4 +172,6 @@ def read_csv(data: bytes, *, max_bytes: int | None = None) -> tuple[list[str], l
             % {"line": previous_line + 1, "error": error},
             line=previous_line + 1,
         ) from error
+    finally:
+        csv.field_size_limit(limit)
     return header or [], rows

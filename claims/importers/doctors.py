@@ -122,5 +122,7 @@ class DoctorImporter(Importer):
             user.save(update_fields=["first_name", "last_name", "email", "language"])
 
 
-def doctors_preview(*, data: bytes, max_bytes: int | None = None) -> ImportPreview:
-    return preview(DoctorImporter(), data, max_bytes=max_bytes)
+def doctors_preview(
+    *, data: bytes, max_bytes: int | None = None, max_rows: int | None = None
+) -> ImportPreview:
+    return preview(DoctorImporter(), data, max_bytes=max_bytes, max_rows=max_rows)

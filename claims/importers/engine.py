@@ -13,6 +13,7 @@ from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -135,6 +136,19 @@ class ImportPreview:
     def is_valid(self) -> bool:
         return not self.errors
 
+    @property
+    def shown_rows(self) -> list[PreviewRow]:
+        """The rows the preview page shows: at most IMPORT_PREVIEW_ROWS, rows with errors
+        first (the doctor has to fix those), then in file order."""
+        limit = settings.IMPORT_PREVIEW_ROWS
+        errors = [row for row in self.rows if row.status == RowStatus.ERROR][:limit]
+        others = [row for row in self.rows if row.status != RowStatus.ERROR]
+        return sorted(errors + others[: limit - len(errors)], key=lambda row: row.line)
+
+    @property
+    def hidden_rows(self) -> int:
+        return max(0, len(self.rows) - settings.IMPORT_PREVIEW_ROWS)
+
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
 
@@ -182,12 +196,14 @@ class ImportPreview:
         return self
 
 
-def preview(importer: Importer, data: bytes, *, max_bytes: int | None = None) -> ImportPreview:
+def preview(
+    importer: Importer, data: bytes, *, max_bytes: int | None = None, max_rows: int | None = None
+) -> ImportPreview:
     """Read ``data`` and tell each row's fate, writing nothing."""
     columns = list(importer.required_columns + importer.optional_columns)
     result = ImportPreview(importer=importer, columns=columns)
     try:
-        header, csv_rows = read_csv(data, max_bytes=max_bytes)
+        header, csv_rows = read_csv(data, max_bytes=max_bytes, max_rows=max_rows)
     except ImportFileError as error:
         result.file_errors.append(RowError(error.line, None, str(error.message)))
         return result

@@ -119,6 +119,13 @@ class SlotImporter(DeclarationImporter):
 
 
 def slots_preview(
-    *, doctor: Doctor, data: bytes, now: datetime | None = None, max_bytes: int | None = None
+    *,
+    doctor: Doctor,
+    data: bytes,
+    now: datetime | None = None,
+    max_bytes: int | None = None,
+    max_rows: int | None = None,
 ) -> ImportPreview:
-    return preview(SlotImporter(doctor=doctor, now=now), data, max_bytes=max_bytes)
+    return preview(
+        SlotImporter(doctor=doctor, now=now), data, max_bytes=max_bytes, max_rows=max_rows
+    )

@@ -33,7 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from claims.dossier.render import BASE_URL, StaticFilesFetcher
-from claims.exports import csv_lines
+from claims.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.pdf_merge import StreamingPdfMerger
 from claims.permissions import is_reviewer
@@ -113,10 +113,35 @@ def batch_freeze(*, batch: Batch, reviewer, now: datetime | None = None) -> Batc
             Claim.objects.filter(pk=OuterRef("claim_id")).values("dossier_sha256")[:1]
         )
     )
+    _freeze_export_rows(batch, claims)
     batch.frozen_at = now or timezone.now()
     batch.full_clean()
     batch.save(update_fields=["outlier_threshold", "frozen_at"])
     return batch
+
+
+def _freeze_export_rows(batch: Batch, claims) -> None:
+    """Store each claim's export row on its membership (exports of a frozen batch)."""
+    members = {m.claim_id: m for m in BatchClaim.objects.filter(batch=batch).only("id", "claim")}
+    for row in export_rows(claims):
+        members[row[0]].export_row = row_to_json(row)
+    BatchClaim.objects.bulk_update(members.values(), ["export_row"], batch_size=1000)
+
+
+def batch_export_source(batch: Batch):
+    """What the batch's exports are made from: the rows stored at freezing (a frozen
+    batch, or one frozen before rows were stored: its claims as they are now)."""
+    if not batch.is_frozen:
+        return batch_claims(batch)
+    stored = BatchClaim.objects.filter(batch=batch, export_row__isnull=False)
+    if not stored.exists():
+        return batch_claims(batch)
+    return (
+        row_from_json(values)
+        for values in stored.order_by("claim_id")
+        .values_list("export_row", flat=True)
+        .iterator(chunk_size=2000)
+    )
 
 
 @transaction.atomic
@@ -336,7 +361,7 @@ def _build_zip(output: BatchOutput, path: Path) -> None:
             if done % step == 0:
                 _progress(output.pk, progress_done=done)
         with archive.open("claims.csv", "w") as manifest:
-            for line in csv_lines(batch_claims(batch)):
+            for line in csv_lines(batch_export_source(batch)):
                 manifest.write(line.encode())
         archive.writestr("SHA256SUMS", "".join(sums))
 

@@ -32,7 +32,6 @@ from claims.models import Batch, BatchOutput, Claim, ClaimVersion
 from claims.permissions import reviewer_required
 from claims.selectors_review import (
     REVIEWABLE,
-    batch_claims,
     batch_detail,
     batch_list,
     claim_for_review,
@@ -44,6 +43,7 @@ from claims.selectors_review import (
 from claims.services.batches import (
     batch_create,
     batch_delete,
+    batch_export_source,
     batch_freeze,
     batch_output_start,
     output_is_busy,
@@ -473,11 +473,13 @@ def batch_output_download(request, pk: int, kind: str):
 @require_GET
 def batch_export_csv(request, pk: int):
     batch = _batch_or_404(pk)
-    return _csv_response(batch_claims(batch), f"batch-{batch.pk}-claims.csv")
+    return _csv_response(batch_export_source(batch), f"batch-{batch.pk}-claims.csv")
 
 
 @reviewer_required
 @require_GET
 def batch_export_xlsx(request, pk: int):
     batch = _batch_or_404(pk)
-    return _xlsx_response(batch_claims(batch), f"batch-{batch.pk}-claims.xlsx", f"batch {batch.pk}")
+    return _xlsx_response(
+        batch_export_source(batch), f"batch-{batch.pk}-claims.xlsx", f"batch {batch.pk}"
+    )

@@ -10,8 +10,8 @@ that a quoted cell spanning two lines does not shift the numbers of the rows aft
 from __future__ import annotations
 
 import csv
-import io
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from outages.importers.fields import (
@@ -24,6 +24,7 @@ from outages.importers.fields import (
     parse_status,
     split_service_list,
 )
+from outages.importers.limits import BoundedLines, LimitError, max_rows, too_many_rows
 from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
 
 REQUIRED_COLUMNS = ("reference", "services", "start", "end", "impact")
@@ -54,21 +55,50 @@ def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
     if not text.strip():
         parsed.errors.append(ImportIssue(None, "", _("The file is empty.")))
         return parsed
-    header_line = text.splitlines()[0]
-    delimiter = detect_delimiter(header_line)
-    # newline="" keeps CRLF and quoted line breaks for the csv module to handle.
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        _read(text, catalogue, parsed)
+    except LimitError as exc:
+        # A file beyond the bounds (limits.py) is refused whole: no row of it is kept.
+        parsed.rows.clear()
+        parsed.errors.append(ImportIssue(exc.line, "", exc.message))
+    return parsed
+
+
+def _read(text: str, catalogue: ServiceCatalogue, parsed: ParsedFile) -> None:
+    # A field is no longer than a line may be (the csv module's own limit is 128 KiB).
+    field_limit = csv.field_size_limit()
+    csv.field_size_limit(settings.IMPORT_MAX_LINE_CHARS)
+    try:
+        lines = BoundedLines(text)
+        header_line = next(iter(BoundedLines(text)), "")
+        delimiter = detect_delimiter(header_line)
+        # The lines keep CRLF and quoted line breaks for the csv module to handle.
+        reader = csv.reader(lines, delimiter=delimiter)
+        _read_rows(reader, lines, delimiter, catalogue, parsed)
+    finally:
+        csv.field_size_limit(field_limit)
+
+
+def _read_rows(reader, lines: BoundedLines, delimiter, catalogue, parsed: ParsedFile) -> None:
     try:
         header = next(reader)
     except csv.Error as exc:
         parsed.errors.append(ImportIssue(1, "", _("Unreadable header: %(e)s") % {"e": exc}))
-        return parsed
+        return
+    if len(header) > settings.IMPORT_MAX_COLUMNS:
+        raise LimitError(
+            _("The header has %(count)s columns; a file may have at most %(max)s.")
+            % {"count": len(header), "max": settings.IMPORT_MAX_COLUMNS},
+            1,
+        )
     columns = [_column_name(cell) for cell in header]
     if not _check_header(columns, parsed):
-        return parsed
+        return
 
     index = {name: position for position, name in enumerate(columns) if name}
-    line = reader.line_num
+    line = lines.number
+    limit = max_rows()
+    count = 0
     while True:
         row_line = line + 1
         try:
@@ -80,9 +110,12 @@ def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
                 ImportIssue(row_line, "", _("Unreadable line: %(e)s") % {"e": exc})
             )
             break
-        line = reader.line_num
+        line = lines.number
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and the ";;;;" rows spreadsheets leave at the end
+        count += 1
+        if count > limit:
+            raise too_many_rows(row_line)
         if len(cells) > len(columns):
             parsed.errors.append(_too_many_cells(row_line, len(cells), len(columns), delimiter))
             continue
@@ -92,7 +125,6 @@ def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
         row = _row(row_line, values, catalogue, parsed)
         if row is not None:
             parsed.rows.append(row)
-    return parsed
 
 
 def _check_header(columns: list[str], parsed: ParsedFile) -> bool:

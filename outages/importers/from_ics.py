@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime, time, timedelta
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 
@@ -32,6 +33,7 @@ from outages.importers.fields import (
     parse_status,
 )
 from outages.importers.from_csv import unknown_service
+from outages.importers.limits import max_rows
 from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
 from outages.models import Impact, IncidentStatus
 
@@ -40,8 +42,15 @@ _BEGIN_EVENT = re.compile(r"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
 
 def _event_lines(text: str) -> list[int]:
     """The physical line where each VEVENT begins, in file order (icalendar walks
-    components in the same order), so that issues can name a line."""
-    return [text.count("\n", 0, match.start()) + 1 for match in _BEGIN_EVENT.finditer(text)]
+    components in the same order), so that issues can name a line. One pass: each
+    newline is counted once."""
+    found: list[int] = []
+    line, position = 1, 0
+    for match in _BEGIN_EVENT.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        found.append(line)
+    return found
 
 
 def parse_ics(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
@@ -50,6 +59,29 @@ def parse_ics(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
         parsed.errors.append(
             ImportIssue(
                 1, "", _("This is not an iCalendar file (it must start with BEGIN:VCALENDAR).")
+            )
+        )
+        return parsed
+    # Counted before the library parses anything: 20,000 events take a minute to read.
+    events_in_file = len(_BEGIN_EVENT.findall(text))
+    if events_in_file > min(settings.IMPORT_MAX_ICS_EVENTS, max_rows()):
+        parsed.errors.append(
+            ImportIssue(
+                None,
+                "",
+                _("The file holds %(count)s events; the limit is %(max)s. Split it.")
+                % {"count": events_in_file, "max": min(settings.IMPORT_MAX_ICS_EVENTS, max_rows())},
+            )
+        )
+        return parsed
+    longest = max(map(len, text.splitlines()), default=0)
+    if longest > settings.IMPORT_MAX_LINE_CHARS:
+        parsed.errors.append(
+            ImportIssue(
+                None,
+                "",
+                _("A line is longer than %(max)s characters: this is not an iCalendar file.")
+                % {"max": settings.IMPORT_MAX_LINE_CHARS},
             )
         )
         return parsed

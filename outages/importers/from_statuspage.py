@@ -23,6 +23,7 @@ from outages.importers.fields import (
     parse_reference,
     parse_source_url,
 )
+from outages.importers.limits import LimitError, check_json_depth, max_rows, too_many_rows
 from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
 from outages.models import Impact, IncidentStatus
 
@@ -35,14 +36,33 @@ IMPACTS = {
 }
 
 
-def _line_of(text: str, incident_id: str) -> int | None:
-    """JSON has no line numbers once parsed: find the line of the incident's ``"id"``."""
-    match = re.search(r'"id"\s*:\s*' + re.escape(json.dumps(incident_id)), text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+_ID = re.compile(r'"id"\s*:\s*("(?:[^"\\]|\\.)*")')
+
+
+def _id_lines(text: str) -> dict[str, int]:
+    """JSON has no line numbers once parsed: the line of each ``"id": "…"`` in the text,
+    found in one pass (the first occurrence of an id wins), so that an issue names a line
+    without searching the whole text again per incident."""
+    found: dict[str, int] = {}
+    line, position = 1, 0
+    for match in _ID.finditer(text):
+        line += text.count("\n", position, match.start())
+        position = match.start()
+        try:
+            value = json.loads(match.group(1))
+        except ValueError:
+            continue
+        found.setdefault(value, line)
+    return found
 
 
 def parse_statuspage(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
     parsed = ParsedFile()
+    try:
+        check_json_depth(text)
+    except LimitError as exc:
+        parsed.errors.append(ImportIssue(exc.line, "", exc.message))
+        return parsed
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -65,12 +85,16 @@ def parse_statuspage(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
             )
         )
         return parsed
+    if len(incidents) > max_rows():
+        parsed.errors.append(ImportIssue(None, "incidents", too_many_rows().message))
+        return parsed
+    lines = _id_lines(text)
     for position, incident in enumerate(incidents):
         where = f"incidents[{position}]"
         if not isinstance(incident, dict):
             parsed.errors.append(ImportIssue(None, where, _("An incident must be an object.")))
             continue
-        row = _row(text, where, incident, catalogue, parsed)
+        row = _row(lines, where, incident, catalogue, parsed)
         if row is not None:
             parsed.rows.append(row)
     return parsed
@@ -83,10 +107,10 @@ def _string(incident: dict, key: str) -> str | None:
     return value if isinstance(value, str) else str(value)
 
 
-def _row(text, where, incident, catalogue: ServiceCatalogue, parsed) -> IncidentRow | None:
+def _row(lines, where, incident, catalogue: ServiceCatalogue, parsed) -> IncidentRow | None:
     errors: list[ImportIssue] = []
     raw_id = _string(incident, "id") or ""
-    line = _line_of(text, incident.get("id")) if isinstance(incident.get("id"), str) else None
+    line = lines.get(incident.get("id")) if isinstance(incident.get("id"), str) else None
 
     def read(key: str, reader, value):
         try:

@@ -28,6 +28,7 @@ from outages.importers import (
     parse_incident_file,
 )
 from outages.models import ImportRecord, Incident, IncidentChange, Service
+from outages.open_incidents import old_open_incident_warnings
 from outages.services.bulk_rows import rows_insert, rows_update
 from outages.signals import calendar_change_announce
 
@@ -231,6 +232,7 @@ def incidents_import(
     parsed = parse_incident_file(data, format, catalogue)
     report.errors.extend(parsed.errors)
     report.warnings.extend(parsed.warnings)
+    report.warnings.extend(old_open_incident_warnings(parsed.rows))
     if report.errors:
         report.rows = _error_fates(parsed.errors) + [
             RowFate(issue.line, issue.reference, SKIPPED, (issue.message,))

@@ -11,6 +11,7 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -36,8 +37,16 @@ def _purge_stale_previews() -> None:
 
 
 def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> PendingImport:
-    """Preview ``data`` (nothing is written to the calendar) and keep it for confirmation."""
+    """Preview ``data`` (nothing is written to the calendar) and keep it for confirmation.
+
+    A file above IMPORT_BACKGROUND_PREVIEW_BYTES is previewed by a background task, like
+    the import itself: the request returns at once and the page follows the preview."""
     _purge_stale_previews()
+    if (
+        len(data) > settings.IMPORT_BACKGROUND_PREVIEW_BYTES
+        and len(data) <= settings.MAX_UPLOAD_BYTES
+    ):
+        return _preview_later(data=data, file_name=file_name, format=format, user=user)
     report = incidents_import(
         data=data, file_name=file_name, format=format, user=user, dry_run=True
     )
@@ -56,6 +65,57 @@ def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> 
     pending.full_clean()
     pending.save()
     return pending
+
+
+def _preview_later(*, data: bytes, file_name: str, format: str, user) -> PendingImport:
+    from outages.tasks import pending_import_preview  # the task module imports this one
+
+    pending = PendingImport(
+        token=secrets.token_urlsafe(32),
+        created_by=user,
+        file_name=file_name[:255],
+        format=format,
+        checksum=hashlib.sha256(data).hexdigest(),
+        size=len(data),
+        state=PendingImport.State.PREVIEWING,
+    )
+    pending.stored_file.save(f"{pending.token}.upload", ContentFile(data), save=False)
+    pending.full_clean()
+    pending.save()
+    result = pending_import_preview.enqueue(pending.pk)
+    PendingImport.objects.filter(pk=pending.pk, task_id="").update(task_id=str(result.id)[:64])
+    pending.refresh_from_db()
+    return pending
+
+
+def pending_import_preview_run(*, pending_id: int) -> dict:
+    """The background preview's body: the same dry run as a small file gets in the request."""
+    pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
+    if pending.state != PendingImport.State.PREVIEWING:
+        return {"skipped": True}
+    try:
+        data = _stored_bytes(pending)
+        report = incidents_import(
+            data=data,
+            file_name=pending.file_name,
+            format=pending.format,
+            user=pending.created_by,
+            dry_run=True,
+        )
+    except Exception as exc:
+        PendingImport.objects.filter(pk=pending_id).update(
+            state=PendingImport.State.FAILED,
+            message=str(getattr(exc, "message", exc))[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    PendingImport.objects.filter(pk=pending_id, state=PendingImport.State.PREVIEWING).update(
+        state=PendingImport.State.PREVIEWED, preview=report.preview_dict()
+    )
+    if not report.ok:
+        pending.stored_file.delete(save=False)
+        PendingImport.objects.filter(pk=pending_id).update(stored_file="")
+    return {"rows": len(report.rows), "errors": len(report.errors)}
 
 
 def _stored_bytes(pending: PendingImport) -> bytes:

@@ -1,5 +1,5 @@
 from claims.importers.consultations import consultations_preview
-from claims.management.commands._importing import MAX_BYTES, ImportCommand
+from claims.management.commands._importing import MAX_BYTES, MAX_ROWS, ImportCommand
 
 
 class Command(ImportCommand):
@@ -10,4 +10,6 @@ class Command(ImportCommand):
     needs_doctor = True
 
     def preview(self, data, doctor):
-        return consultations_preview(doctor=doctor, data=data, max_bytes=MAX_BYTES)
+        return consultations_preview(
+            doctor=doctor, data=data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS
+        )

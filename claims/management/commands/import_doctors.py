@@ -1,5 +1,5 @@
 from claims.importers.doctors import doctors_preview
-from claims.management.commands._importing import MAX_BYTES, ImportCommand
+from claims.management.commands._importing import MAX_BYTES, MAX_ROWS, ImportCommand
 from claims.services.accounts import doctors_invite
 
 
@@ -15,7 +15,7 @@ class Command(ImportCommand):
         )
 
     def preview(self, data, doctor):
-        return doctors_preview(data=data, max_bytes=MAX_BYTES)
+        return doctors_preview(data=data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
 
     def after_apply(self, preview, options):
         if options["invite"]:

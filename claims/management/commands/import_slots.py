@@ -1,5 +1,5 @@
 from claims.importers.slots import slots_preview
-from claims.management.commands._importing import MAX_BYTES, ImportCommand
+from claims.management.commands._importing import MAX_BYTES, MAX_ROWS, ImportCommand
 
 
 class Command(ImportCommand):
@@ -7,4 +7,4 @@ class Command(ImportCommand):
     needs_doctor = True
 
     def preview(self, data, doctor):
-        return slots_preview(doctor=doctor, data=data, max_bytes=MAX_BYTES)
+        return slots_preview(doctor=doctor, data=data, max_bytes=MAX_BYTES, max_rows=MAX_ROWS)
