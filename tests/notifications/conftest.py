@@ -73,9 +73,7 @@ def receiver():
     class Handler(BaseHTTPRequestHandler):
         def do_POST(self):
             body = self.rfile.read(int(self.headers["Content-Length"]))
-            state.requests.append(
-                {"headers": dict(self.headers), "body": body, "json": json.loads(body)}
-            )
+            state.requests.append({"headers": self.headers, "body": body, "json": json.loads(body)})
             self.send_response(state.status)
             self.end_headers()
 
