@@ -23,13 +23,17 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 venv: $(VENV)/.installed
 
 # Background work (batch dossiers, big imports) goes through the database task queue: a
-# db_worker runs beside the server, and stops with it (Ctrl-C or any exit).
+# db_worker runs beside the server, and stops with it (Ctrl-C or any exit). The
+# notifications scheduler (reminders, digests, retries) runs beside them, restarted if it
+# dies (it catches up what it missed once).
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py notifications_sync_calendar
 	export DEBUG=true TASKS_BACKEND=database; \
 	$(BIN)/python manage.py db_worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	while true; do $(BIN)/python manage.py notifications_scheduler; sleep 5; done & scheduler=$$!; \
+	trap 'kill $$worker 2>/dev/null; pkill -P $$scheduler 2>/dev/null; kill $$scheduler 2>/dev/null; wait $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
@@ -64,3 +68,9 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# Notifications: a calendar change check over 500 claims and 500 doctors' digests, with
+# their time and queries (PostgreSQL via DATABASE_URL, or SQLite).
+.PHONY: bench-notifications
+bench-notifications: venv
+	$(BIN)/python tests/benchmarks/bench_notifications.py
