@@ -21,8 +21,8 @@ from claims.calculation import IncidentInput, compute_claim
 from claims.models import Claim, ClaimStatus
 from claims.selectors import claim_inputs_load, incident_inputs, methodology_current
 from claims.services.snapshots import parse_iso, snapshot_recompute
-from notifications.models import IncidentState, NoticeKind
-from notifications.notices import notice_record, preferences_of
+from notifications.models import IncidentState, Notice, NoticeKind
+from notifications.notices import kind_wanted, preferences_of
 from outages.intervals import Interval, period_window
 from outages.models import Incident
 
@@ -247,7 +247,7 @@ def calendar_change_process(
         preferences = preferences_of({c.doctor.user_id for c in claims})
         methodology = methodology_current(today=timezone.localtime(now).date())
         calendars = _Calendars()
-        notified: set[int] = set()
+        notices: list[Notice] = []
         for claim in claims:
             compared = claim_figures_compare(
                 claim=claim, changed=changed, calendars=calendars, now=now, methodology=methodology
@@ -257,28 +257,37 @@ def calendar_change_process(
             before, after = compared
             if before == after:
                 continue
+            if not kind_wanted(NoticeKind.FIGURES, preferences.get(claim.doctor.user_id)):
+                continue
             delta = after["total"] - before["total"]
-            notice = notice_record(
-                user_id=claim.doctor.user_id,
-                kind=NoticeKind.FIGURES,
-                event_key=f"figures:{claim.pk}:{token}",
-                payload={
-                    "claim_id": claim.pk,
-                    "from": claim.period_start.isoformat(),
-                    "to": claim.period_end.isoformat(),
-                    "submitted": claim.is_frozen,
-                    "before": format(before["total"], "f"),
-                    "after": format(after["total"], "f"),
-                    "delta": format(delta, "f"),
-                    "lost_minutes_delta": after["lost_minutes"] - before["lost_minutes"],
-                    "frozen_total": None if claim.total is None else format(claim.total, "f"),
-                    "incidents": sorted(changed),
-                },
-                now=now,
-                preference=preferences.get(claim.doctor.user_id),
+            notices.append(
+                Notice(
+                    user_id=claim.doctor.user_id,
+                    kind=NoticeKind.FIGURES,
+                    event_key=f"figures:{claim.pk}:{token}",
+                    payload={
+                        "claim_id": claim.pk,
+                        "from": claim.period_start.isoformat(),
+                        "to": claim.period_end.isoformat(),
+                        "submitted": claim.is_frozen,
+                        "before": format(before["total"], "f"),
+                        "after": format(after["total"], "f"),
+                        "delta": format(delta, "f"),
+                        "lost_minutes_delta": after["lost_minutes"] - before["lost_minutes"],
+                        "frozen_total": None if claim.total is None else format(claim.total, "f"),
+                        "incidents": sorted(changed),
+                    },
+                    created_at=now,
+                )
             )
-            if notice is not None:
-                notified.add(claim.doctor.user_id)
+        # One insert for all; a notice already recorded (the same change processed twice)
+        # is skipped by the unique constraint, and so is its digest.
+        Notice.objects.bulk_create(notices, ignore_conflicts=True, batch_size=1000)
+        notified = set(
+            Notice.objects.filter(
+                event_key__in=[n.event_key for n in notices], digest__isnull=True
+            ).values_list("user_id", flat=True)
+        )
         events = _incident_events(changed, now)
         _states_store(changed)
     return ChangeOutcome(sorted(notified), len(claims), events)
