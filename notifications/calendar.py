@@ -116,8 +116,25 @@ def _incidents_by_reference(references: set[str]) -> dict[str, IncidentInput]:
 
 def _change_token(changed: dict) -> str:
     """The same change gives the same token: a task run twice records its notices once."""
+
+    def plain(incident: IncidentInput | None):
+        # Services sorted: a frozenset's order changes with the process's hash seed.
+        if incident is None:
+            return None
+        end = incident.end.isoformat() if incident.end else None
+        return [
+            incident.reference,
+            sorted(incident.services),
+            incident.start.isoformat(),
+            end,
+            incident.impact,
+            incident.status,
+            incident.title,
+            incident.source_url,
+        ]
+
     text = json.dumps(
-        {ref: [repr(pair[0]), repr(pair[1])] for ref, pair in sorted(changed.items())},
+        {ref: [plain(before), plain(after)] for ref, (before, after) in sorted(changed.items())},
         sort_keys=True,
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]

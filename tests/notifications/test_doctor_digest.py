@@ -1,6 +1,8 @@
 """A calendar change reaches the doctors whose claims it moves: one digest, in their
 language, with the signed difference, sent through a real SMTP server once."""
 
+from datetime import date
+
 import pytest
 from django.core.management import call_command
 from factories_review import (
@@ -16,10 +18,10 @@ from mail_servers import SITE, html_of, text_of
 
 from claims.selectors import claim_compute, claim_recomputation
 from claims.services.claims import claim_get_or_create_draft
-from notifications.calendar import incident_states_sync
+from notifications.calendar import calendar_change_process, incident_states_sync
 from notifications.doctors import doctor_digests_send
 from notifications.mail import deliveries_retry
-from notifications.models import Delivery, Notice, NotificationPreference
+from notifications.models import Delivery, IncidentState, Notice, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,23 @@ def test_a_refusing_smtp_server_gets_the_same_message_again_later(
     [message] = smtp.to(doctor.user.email)
     assert message["Message-ID"] == delivery.message_id
     assert "moves your submitted claim" in text_of(message)
+
+
+def test_the_same_change_processed_twice_records_and_sends_once(
+    smtp, tmp_path, django_capture_on_commit_callbacks
+):
+    recip_e_outage()
+    incident_states_sync()
+    doctor = new_doctor(language="en")
+    submitted_claim(doctor, slots=((15, 7, 30, 15, 12, 0),), cancelled=())
+    _import(tmp_path, LATE_OUTAGE, django_capture_on_commit_callbacks)
+    # A second worker ran the same task before the first one stored the calendar.
+    IncidentState.objects.filter(reference="REV-LATE").delete()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        outcome = calendar_change_process(first_day=date(2024, 1, 15), last_day=date(2024, 1, 15))
+        doctor_digests_send(user_ids=outcome.notified_user_ids)
+
+    assert outcome.notified_user_ids == []
+    assert Notice.objects.filter(user=doctor.user).count() == 1
+    assert len(smtp.to(doctor.user.email)) == 1
