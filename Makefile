@@ -23,17 +23,20 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 venv: $(VENV)/.installed
 
 # Background work (batch dossiers, big imports) goes through the database task queue: a
-# db_worker runs beside the server, and the status watcher replays the bundled recorded
-# answers (evidence/replay); scripts/supervise restarts either if it exits, and both stop
-# with the server (Ctrl-C or any exit).
+# db_worker runs beside the server, with the status watcher (replaying the bundled recorded
+# answers of evidence/replay) and the notifications scheduler (reminders, digests; it
+# catches up once what it missed); scripts/supervise restarts any of them if it exits, and
+# all stop with the server (Ctrl-C or any exit).
 run: venv
 	DEBUG=true $(BIN)/python manage.py migrate --noinput
 	DEBUG=true $(BIN)/python manage.py seed_demo
+	DEBUG=true $(BIN)/python manage.py notifications_sync_calendar
 	export DEBUG=true TASKS_BACKEND=database; \
 	scripts/supervise $(BIN)/python manage.py db_worker & worker=$$!; \
 	EHEALTH_STATUS_INTERVAL=$${EHEALTH_STATUS_INTERVAL:-20} \
 	  scripts/supervise $(BIN)/python manage.py watch_ehealth_status --replay evidence/replay & watcher=$$!; \
-	trap 'kill $$worker $$watcher 2>/dev/null; wait $$worker $$watcher 2>/dev/null' EXIT INT TERM; \
+	scripts/supervise $(BIN)/python manage.py notifications_scheduler & scheduler=$$!; \
+	trap 'kill $$worker $$watcher $$scheduler 2>/dev/null; wait $$worker $$watcher $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 lint: venv
@@ -78,3 +81,9 @@ bench-evidence: venv
 .PHONY: bench-hostile
 bench-hostile: venv
 	$(BIN)/python tests/benchmarks/bench_hostile.py
+
+# Notifications: a calendar change check over 500 claims and 500 doctors' digests, with
+# their time and queries (PostgreSQL via DATABASE_URL, or SQLite).
+.PHONY: bench-notifications
+bench-notifications: venv
+	$(BIN)/python tests/benchmarks/bench_notifications.py

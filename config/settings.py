@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "claims",
     "outages",
     "methodology",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -311,3 +312,16 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+
+# --- Notifications (notifications/: doctors' digests and reminders, reviewers' digest,
+# public incident subscriptions, organisation webhooks). Every e-mail is a Delivery row
+# sent by a task; failures are retried by `manage.py notifications_scheduler`.
+# A failed e-mail or webhook call is tried again after RETRY_BASE seconds, then twice as
+# long each time, at most MAX_ATTEMPTS times in all.
+NOTIFICATIONS_RETRY_BASE_SECONDS = env_int("NOTIFICATIONS_RETRY_BASE_SECONDS", 60)
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = env_int("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", 6)
+# A webhook whose calls fail this many times in a row is disabled and its owner told.
+WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 5)
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+# The legal team's daily digest leaves at this hour, Brussels time.
+REVIEWER_DIGEST_HOUR = env_int("REVIEWER_DIGEST_HOUR", 7)

@@ -46,4 +46,5 @@ urlpatterns = [
         name="claim_resubmit",
     ),
     path("claims/", include("claims.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
