@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from claims.dossier.data import dossier_data, dossier_file_name
+from claims.dossier.seal import dossier_seal
 from claims.models import Claim
 
 logger = logging.getLogger(__name__)
@@ -51,8 +52,9 @@ def claim_store_dossier(*, claim: Claim) -> Claim:
         raise ValidationError(NOT_SUBMITTED)
     if claim.dossier and claim.dossier_sha256:
         return claim
-    # Render before touching the disk or the row: a failure leaves nothing behind.
-    content = _render(claim)
+    # Render (and seal) before touching the disk or the row: a failure leaves nothing behind.
+    # The stored SHA-256 is that of the sealed file: the one every download returns.
+    content = dossier_seal(_render(claim))
     claim.dossier_sha256 = sha256_hex(content)
     claim.dossier.save(dossier_file_name(claim.pk), ContentFile(content), save=False)
     try:
