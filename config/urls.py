@@ -42,4 +42,5 @@ urlpatterns = [
         name="claim_resubmit",
     ),
     path("claims/", include("claims.urls")),
+    path("verify/", include("claims.verification.urls")),
 ]
