@@ -6,6 +6,8 @@ import io
 from pathlib import Path
 
 import pytest
+from django.utils import translation
+from django.utils.translation import gettext
 from dossier_example import pdf_attachment, pdf_reader, pdf_text, worked_example_claim
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.validation import validate_pdf_signature
@@ -17,6 +19,22 @@ from claims.services.claims import claim_submit
 from claims.services.dossiers import dossier_for_download
 
 pytestmark = pytest.mark.django_db
+
+SEALED = (
+    "Sealed: this file carries the electronic seal of ABSyM/BVAS. Any change after sealing "
+    "shows in a PDF reader's signature panel and at the address below."
+)
+NOT_SEALED = "Not sealed: this file carries no electronic seal of ABSyM/BVAS."
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def said(message: str, language: str) -> str:
+    """The start of a cover notice as the doctor's dossier prints it."""
+    with translation.override(language):
+        return gettext(message)[:30]
 
 
 def submit(claim):
@@ -63,7 +81,7 @@ def test_a_stored_dossier_is_sealed_and_timestamped(doctor, sealing, seal_pki):
     # The computation is still attached and still equals claim_summary.
     attachment = pdf_attachment(content, f"claim-{claim.pk}.json")
     assert attachment["claim_summary"] == claim.snapshot["figures"]["summary"]
-    assert "Sealed" in pdf_text(content)
+    assert said(SEALED, doctor.language) in flat(pdf_text(content))
 
 
 def test_without_a_timestamp_authority_the_seal_is_b_b(doctor, sealing, seal_pki, settings):
@@ -83,8 +101,9 @@ def test_without_a_certificate_dossiers_say_not_sealed(doctor, settings):
     claim.refresh_from_db()
     content = claim.dossier.read()
     assert PdfFileReader(io.BytesIO(content)).embedded_signatures == []
-    assert "Not sealed" in pdf_text(content)
-    assert "not sealed" in pdf_reader(content).metadata["/Keywords"]
+    assert said(NOT_SEALED, doctor.language) in flat(pdf_text(content))
+    with translation.override(doctor.language):
+        assert gettext("not sealed") in pdf_reader(content).metadata["/Keywords"]
 
 
 def test_a_wrong_password_fails_the_submission_and_keeps_the_draft(doctor, sealing, settings):
