@@ -4,11 +4,13 @@ day-first in every language; the declaration printed is the one shown beside the
 
 import io
 import re
+from datetime import UTC, date, datetime
 from html import unescape
 
 import pdfplumber
 import pytest
 from django.urls import reverse
+from django.utils import formats, translation
 from dossier_example import FIRST_DAY, LAST_DAY, new_doctor, worked_example_claim
 
 from claims.declaration import CURRENT_VERSION, declaration_text
@@ -137,3 +139,13 @@ def test_the_declaration_printed_is_the_one_beside_the_box(client, language):
     assert claim.declaration_version == CURRENT_VERSION
     printed = flat(" ".join(lines(claim.dossier.read())))
     assert flat(words) in printed
+
+
+def test_english_messages_write_the_day_first():
+    # What the web messages use (e.g. "overlaps your claim from … to …").
+    with translation.override("en"):
+        assert formats.date_format(date(2024, 1, 9)) == "9 January 2024"
+        assert formats.date_format(date(2024, 1, 9), "SHORT_DATE_FORMAT") == "09/01/2024"
+        assert formats.date_format(
+            datetime(2024, 1, 9, 8, 5, tzinfo=UTC), "SHORT_DATETIME_FORMAT"
+        ) == ("09/01/2024 08:05")

@@ -173,3 +173,15 @@ def test_the_command_exits_0_only_for_an_authentic_dossier(stored, tmp_path):
         with pytest.raises(CommandError) as raised:
             call_command("verify_dossier", str(path), stdout=io.StringIO())
         assert raised.value.returncode == 1
+
+
+def test_the_verdict_costs_a_constant_number_of_queries(
+    client, stored, django_assert_max_num_queries
+):
+    _, content = stored
+    # Two lookups by SHA-256 (claims, earlier versions), one for a named claim; the
+    # session, if any, on top. The same for any file.
+    with django_assert_max_num_queries(4):
+        assert verdict(upload(client, content)) == "authentic"
+    with django_assert_max_num_queries(4):
+        assert verdict(upload(client, flip_a_byte(content))) == "changed"
