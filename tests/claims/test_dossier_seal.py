@@ -3,9 +3,12 @@ authority, PDF/A-3b and the JSON attachment kept; "not sealed" without a certifi
 
 import hashlib
 import io
+import socket
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext
 from dossier_example import pdf_attachment, pdf_reader, pdf_text, worked_example_claim
@@ -109,7 +112,7 @@ def test_without_a_certificate_dossiers_say_not_sealed(doctor, settings):
 def test_a_wrong_password_fails_the_submission_and_keeps_the_draft(doctor, sealing, settings):
     settings.DOSSIER_SEAL_PASSWORD = "wrong"
     claim = worked_example_claim(doctor)
-    with pytest.raises(Exception, match="seal"):
+    with pytest.raises(ValidationError):
         submit(claim)
     claim.refresh_from_db()
     assert claim.status == "draft" and not claim.dossier_sha256
@@ -119,3 +122,24 @@ def test_a_wrong_password_fails_the_submission_and_keeps_the_draft(doctor, seali
 def test_sealing_is_a_no_op_without_a_certificate(settings):
     settings.DOSSIER_SEAL_P12 = ""
     assert dossier_seal(b"%PDF-1.7 anything") == b"%PDF-1.7 anything"
+
+
+def test_a_timestamp_authority_down_refuses_the_submission_with_a_message(
+    doctor, doctor_client, sealing, settings
+):
+    # A port nobody listens on: the TSA is unreachable.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.DOSSIER_TSA_URL = f"http://127.0.0.1:{port}/tsa"
+    claim = worked_example_claim(doctor)
+    doctor_client.cookies["django_language"] = "en"
+
+    response = doctor_client.post(
+        reverse("claims:claim_submit", args=[claim.pk]), {"declaration_accepted": "on"}
+    )
+
+    assert response.status_code == 200
+    assert "could not be sealed just now" in response.content.decode()
+    claim.refresh_from_db()
+    assert claim.status == "draft" and not claim.dossier_sha256
