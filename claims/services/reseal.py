@@ -25,7 +25,7 @@ from django.utils import timezone
 from claims.dossier.data import dossier_file_name
 from claims.dossier.seal import dossier_add_timestamp
 from claims.models import BatchClaim, Claim, ClaimVersion
-from claims.verification.inspect import pdf_facts
+from claims.verification.pdf_reading import pdf_facts
 
 
 @dataclass(frozen=True)

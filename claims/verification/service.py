@@ -19,6 +19,7 @@ states (``snapshot_recompute``, the code path of the claim itself), whatever the
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -28,11 +29,13 @@ from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
 from claims.calculation import claim_summary_dict
-from claims.dossier.seal import seal_configured, seal_signer
+from claims.dossier.seal import SealError, seal_configured, seal_signer
 from claims.models import Claim, ClaimVersion
 from claims.permissions import is_reviewer
 from claims.services.snapshots import snapshot_recompute
-from claims.verification.inspect import PdfFacts, SealInfo, certificate_fingerprint, pdf_facts
+from claims.verification.pdf_reading import PdfFacts, SealInfo, certificate_fingerprint, pdf_facts
+
+logger = logging.getLogger(__name__)
 
 
 class Verdict(TextChoices):
@@ -88,9 +91,15 @@ class Verification:
 
 
 def _seal_certificates() -> list[x509.Certificate]:
+    """The configured seal's certificate (first) and chain; none if it cannot be read, so
+    that a broken configuration still lets visitors verify (no seal is then "ours")."""
     if not seal_configured():
         return []
-    signer = seal_signer()
+    try:
+        signer = seal_signer()
+    except SealError:
+        logger.exception("The seal certificate cannot be read; verifying without it.")
+        return []
     return [signer.signing_cert, *signer.cert_registry]
 
 
