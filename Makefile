@@ -57,6 +57,7 @@ messages: venv
 bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py
 	$(BIN)/python tests/benchmarks/bench_dossier.py
+	$(BIN)/python tests/benchmarks/bench_seal.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
 
 .PHONY: bench-claims

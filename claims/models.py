@@ -297,6 +297,10 @@ class Claim(models.Model):
         Methodology, on_delete=models.PROTECT, related_name="claims", verbose_name=_("methodology")
     )
     declaration_accepted = models.BooleanField(_("declaration on honour"), default=False)
+    # Which wording of the declaration the doctor accepted (claims.declaration.TEXTS).
+    declaration_version = models.CharField(
+        _("declaration version"), max_length=20, blank=True, editable=False
+    )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     # Frozen at submission: inputs, parameters, figures, cited incidents (claims.snapshots).
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)

@@ -325,3 +325,16 @@ WEBHOOK_MAX_FAILURES = env_int("WEBHOOK_MAX_FAILURES", 5)
 WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
 # The legal team's daily digest leaves at this hour, Brussels time.
 REVIEWER_DIGEST_HOUR = env_int("REVIEWER_DIGEST_HOUR", 7)
+
+# --- Dossier seal and public verification (issue 12) -----------------------------------------
+# The organisation's e-seal (PKCS#12: certificate and key) signs every stored dossier and
+# batch dossier (PAdES); without it dossiers are produced unsigned and say "not sealed".
+# With a timestamp authority (RFC 3161) the seal is PAdES B-T, else B-B. README: "Seal".
+DOSSIER_SEAL_P12 = env_str("DOSSIER_SEAL_P12")
+DOSSIER_SEAL_PASSWORD = env_str("DOSSIER_SEAL_PASSWORD")
+DOSSIER_TSA_URL = env_str("DOSSIER_TSA_URL")
+if DOSSIER_TSA_URL and not DOSSIER_TSA_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"DOSSIER_TSA_URL={DOSSIER_TSA_URL!r} must be an http(s) URL.")
+# /verify/: the largest PDF a visitor may upload, and uploads per minute per IP address.
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+VERIFY_PER_MINUTE = env_int("VERIFY_PER_MINUTE", 10)

@@ -47,4 +47,5 @@ urlpatterns = [
     ),
     path("claims/", include("claims.urls")),
     path("notifications/", include("notifications.urls")),
+    path("verify/", include("claims.verification.urls")),
 ]

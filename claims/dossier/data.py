@@ -24,6 +24,8 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from claims.calculation import COMPLETED, ConsultationReason
+from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
+from claims.declaration import declaration_text
 from claims.models import Claim, ClaimStatus
 from claims.riziv import format_riziv
 from claims.selectors import PagePiece, claim_page, claim_report, service_names
@@ -208,6 +210,13 @@ class DossierData:
     incidents: tuple[DossierIncident, ...]
     # The JSON document attached to the PDF (claim_summary plus the breakdown).
     attachment: dict[str, Any] = field(repr=False)
+    # The wording of the declaration on honour the doctor accepted (the current one for a
+    # draft): printed word for word as the claim page showed it (claims.declaration).
+    declaration_version: str = DECLARATION_VERSION
+
+    @property
+    def declaration_text(self) -> str:
+        return declaration_text(self.declaration_version, self.language)
 
     @property
     def file_name(self) -> str:
@@ -430,6 +439,7 @@ def _build(*, claim: Claim, snapshot: Mapping[str, Any], names: Mapping[str, str
         unverified=tuple(unverified),
         incidents=incidents,
         attachment=dossier_attachment(snapshot=snapshot, claim_id=claim.pk, status=claim.status),
+        declaration_version=claim.declaration_version or DECLARATION_VERSION,
     )
 
 

@@ -23,11 +23,13 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from claims.dossier.data import DossierData
+from claims.dossier.seal import seal_configured
 from outages.intervals import BRUSSELS
 
 DOSSIER_TEMPLATE = "claims/dossier/dossier.html"
@@ -105,7 +107,14 @@ def _associate_files_once(document, pdf) -> None:
 def dossier_html(data: DossierData) -> str:
     """The dossier as HTML, in the doctor's language, times in Europe/Brussels."""
     with translation.override(data.language), timezone.override(BRUSSELS):
-        return render_to_string(DOSSIER_TEMPLATE, {"data": data})
+        # A stored dossier is sealed after rendering when a certificate is configured; the
+        # cover and the document properties say which, so an unsealed one is never taken
+        # for a sealed one.
+        sealed = seal_configured() and not data.is_draft
+        verify_url = settings.SITE_URL + reverse("verify")
+        return render_to_string(
+            DOSSIER_TEMPLATE, {"data": data, "sealed": sealed, "verify_url": verify_url}
+        )
 
 
 def dossier_attachment_json(data: DossierData) -> str:

@@ -4,15 +4,13 @@ from datetime import timedelta
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
+from claims.declaration import declaration_text
 from claims.forms.fields import DateInput, iso_week_monday
 from claims.services.claims import DECLARATION_REQUIRED, MAX_PERIOD_DAYS
-
-DECLARATION_TEXT = _(
-    "I declare on my honour that the time slots and consultations of this claim are true "
-    "and complete to the best of my knowledge, and that they contain no patient's identity."
-)
 
 
 class PeriodForm(forms.Form):
@@ -48,12 +46,14 @@ class WeekForm(forms.Form):
 
 
 class DeclarationForm(forms.Form):
-    declaration_accepted = forms.BooleanField(
-        label=DECLARATION_TEXT, error_messages={"required": DECLARATION_REQUIRED}
-    )
+    declaration_accepted = forms.BooleanField(error_messages={"required": DECLARATION_REQUIRED})
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # The same words the dossier prints (claims.declaration), in the page's language.
+        self.fields["declaration_accepted"].label = declaration_text(
+            DECLARATION_VERSION, get_language()
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

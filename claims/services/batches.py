@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
 from claims.dossier.render import BASE_URL, StaticFilesFetcher
+from claims.dossier.seal import dossier_seal_file
 from claims.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.pdf_merge import StreamingPdfMerger
@@ -345,6 +346,8 @@ def _build_dossier(output: BatchOutput, path: Path) -> None:
             if done % step == 0:
                 _progress(output.pk, progress_done=done)
         merger.finish()
+    # Sealed as a whole, after the merge: the seal covers the summary and every dossier.
+    dossier_seal_file(path)
 
 
 def _build_zip(output: BatchOutput, path: Path) -> None:

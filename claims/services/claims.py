@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
 from claims.models import Claim, ClaimStatus, Doctor
 from claims.selectors import claim_report, methodology_current
 from claims.services.checks import claim_check_after_submit
@@ -116,6 +117,7 @@ def claim_submit(*, claim: Claim, user, declaration_accepted: bool) -> Claim:
         claim.lost_minutes = report.result.lost_minutes
         claim.total = report.result.total
         claim.declaration_accepted = True
+        claim.declaration_version = DECLARATION_VERSION
         claim.submitted_at = now
         claim.status = ClaimStatus.SUBMITTED
         claim.full_clean()

@@ -17,11 +17,16 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from claims.dossier.data import dossier_data, dossier_file_name
+from claims.dossier.seal import SealError, dossier_seal
 from claims.models import Claim
 
 logger = logging.getLogger(__name__)
 
 NOT_SUBMITTED = _("Only a submitted claim has a stored dossier; a draft's is rendered on demand.")
+SEAL_UNAVAILABLE = _(
+    "The dossier could not be sealed just now, so the claim is not submitted yet. "
+    "Nothing is lost: try again in a few minutes."
+)
 
 
 class DossierIntegrityError(Exception):
@@ -51,8 +56,15 @@ def claim_store_dossier(*, claim: Claim) -> Claim:
         raise ValidationError(NOT_SUBMITTED)
     if claim.dossier and claim.dossier_sha256:
         return claim
-    # Render before touching the disk or the row: a failure leaves nothing behind.
-    content = _render(claim)
+    # Render (and seal) before touching the disk or the row: a failure leaves nothing behind.
+    # The stored SHA-256 is that of the sealed file: the one every download returns.
+    try:
+        content = dossier_seal(_render(claim))
+    except SealError:
+        # The timestamp authority is down or the certificate unreadable: the submission is
+        # refused with a message (and rolled back), never stored unsealed by accident.
+        logger.exception("The dossier of claim %s could not be sealed.", claim.pk)
+        raise ValidationError(SEAL_UNAVAILABLE) from None
     claim.dossier_sha256 = sha256_hex(content)
     claim.dossier.save(dossier_file_name(claim.pk), ContentFile(content), save=False)
     try:

@@ -112,7 +112,7 @@ def test_one_bad_row_writes_nothing_and_every_error_has_its_line(doctor):
         "line 5, column outcome: “lost” is not an outcome; use one of: completed, "
         "postponed, cancelled, unpaid.",
         "line 5, column fee: Code 999999 has no fee in the nomenclature table on "
-        "Jan. 15, 2024: enter the fee.",
+        "15 January 2024: enter the fee.",
     ]
     assert [row.status for row in preview.rows] == ["new", "error", "error"]
     with pytest.raises(ValueError):

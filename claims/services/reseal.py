@@ -1,0 +1,105 @@
+"""Extending the archive: a document timestamp on every stored dossier (PAdES B-LTA).
+
+A seal proves who issued a dossier; its timestamp, when. Both rest on algorithms and
+certificates that age: a new document timestamp every few years, from a timestamp
+authority, vouches for everything before it with today's algorithms, and a court can still
+check a dossier decades on. The timestamp is appended as an incremental update: the earlier
+bytes stay as they were, so an earlier download still verifies (``/verify/`` recognises it
+as the same dossier before its later timestamps).
+
+Each dossier is done in its own transaction: an interrupted run keeps what it did, and
+running it again does only what is left (a dossier timestamped recently enough is skipped).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from claims.dossier.data import dossier_file_name
+from claims.dossier.seal import dossier_add_timestamp
+from claims.models import BatchClaim, Claim, ClaimVersion
+from claims.verification.pdf_reading import pdf_facts
+
+
+@dataclass(frozen=True)
+class ResealOutcome:
+    label: str  # "claim #12" or "claim #12 version 1"
+    state: str  # "timestamped", "up to date", "altered", "missing"
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
+
+
+def needs_timestamp(content: bytes, *, newer_than: datetime | None) -> bool:
+    """No document timestamp yet, or (with ``newer_than``) none since that moment."""
+    stamps = [
+        seal.time
+        for seal in pdf_facts(content, trust_roots=[]).seals
+        if seal.kind == "timestamp" and seal.time
+    ]
+    if not stamps:
+        return True
+    return newer_than is not None and max(stamps) < newer_than
+
+
+def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
+    with transaction.atomic():
+        row = model.objects.select_for_update().get(pk=pk)
+        if not row.dossier:
+            return ResealOutcome(label, "missing")
+        try:
+            with row.dossier.open("rb") as stored:
+                content = stored.read()
+        except OSError:
+            return ResealOutcome(label, "missing")
+        if _sha256(content) != row.dossier_sha256:
+            # Never timestamp a file that is not what was stored: that would vouch for it.
+            return ResealOutcome(label, "altered")
+        if not needs_timestamp(content, newer_than=newer_than):
+            return ResealOutcome(label, "up to date")
+        stamped = dossier_add_timestamp(content)
+        old_name, old_sha = row.dossier.name, row.dossier_sha256
+        claim_id = row.pk if model is Claim else row.claim_id
+        row.dossier.save(dossier_file_name(claim_id), ContentFile(stamped), save=False)
+        row.dossier_sha256 = _sha256(stamped)
+        row.save(update_fields=["dossier", "dossier_sha256"])
+        # A frozen batch files "this claim's dossier": the same dossier, now timestamped.
+        BatchClaim.objects.filter(claim_id=claim_id, dossier_sha256=old_sha).update(
+            dossier_sha256=row.dossier_sha256
+        )
+        storage = row.dossier.storage
+        transaction.on_commit(lambda: storage.delete(old_name))
+    return ResealOutcome(label, "timestamped")
+
+
+def _work() -> Iterator[tuple[type, int, str]]:
+    for pk in Claim.objects.exclude(dossier="").order_by("pk").values_list("pk", flat=True):
+        yield Claim, pk, f"claim #{pk}"
+    versions = ClaimVersion.objects.exclude(dossier="").order_by("pk")
+    for pk, claim_id, number in versions.values_list("pk", "claim_id", "number"):
+        yield ClaimVersion, pk, f"claim #{claim_id} version {number}"
+
+
+def dossiers_reseal(
+    *,
+    older_than: timedelta | None = None,
+    progress: Callable[[int, int, ResealOutcome], None] | None = None,
+) -> dict[str, int]:
+    """Timestamp every stored dossier that needs it; returns the count per outcome."""
+    newer_than = timezone.now() - older_than if older_than else None
+    work = list(_work())
+    counts: dict[str, int] = {}
+    for done, (model, pk, label) in enumerate(work, start=1):
+        outcome = _reseal_row(model, pk, newer_than=newer_than, label=label)
+        counts[outcome.state] = counts.get(outcome.state, 0) + 1
+        if progress:
+            progress(done, len(work), outcome)
+    return counts

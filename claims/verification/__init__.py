@@ -1,0 +1,1 @@
+"""Anyone can verify a dossier: the public page ``/verify/`` and ``manage.py verify_dossier``."""
