@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from claims.permissions import admin_required, is_admin
+from filestore.downloads import verified_file_response
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
 from outages.forms import IncidentImportForm
@@ -236,9 +237,9 @@ def import_raw_file(request, pk: int):
         raise Http404("No such import") from None
     if not record.raw_file:
         raise Http404("No raw file")
-    return FileResponse(
-        record.raw_file.open("rb"),
-        as_attachment=True,
+    return verified_file_response(
+        name=record.raw_file.name,
+        sha256=record.checksum,
         filename=record.file_name,
         content_type="application/octet-stream",
     )
