@@ -260,6 +260,9 @@ if S3_BUCKET:
 else:
     STORAGES["default"] = {"BACKEND": "filestore.storage.AtomicFileSystemStorage"}
 
+# Who gets the alert when a stored file fails its SHA-256 check (comma-separated e-mails).
+ADMINS = [("", address) for address in env_list("ADMINS")]
+
 # Rows that point to stored files, with their SHA-256 field (manage.py storage_check).
 FILESTORE_REFERENCES = [
     ("claims.Claim", "dossier", "dossier_sha256"),

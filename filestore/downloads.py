@@ -44,4 +44,8 @@ def alert_integrity_error(error: StoredFileIntegrityError, *, path: str = "") ->
 
 def integrity_error_page(request, error: StoredFileIntegrityError):
     alert_integrity_error(error, path=request.path)
-    return render(request, "filestore/integrity_error.html", status=500)
+    response = render(request, "filestore/integrity_error.html", status=500)
+    # Already logged and mailed with the file's details above: Django's generic
+    # "Internal Server Error" log (and its own e-mail to the admins) would be a duplicate.
+    response._has_been_logged = True
+    return response
