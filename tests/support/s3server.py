@@ -7,6 +7,7 @@ Not a mock: boto3 and django-storages talk HTTP to it exactly as they would to a
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import socket
 import subprocess
@@ -51,6 +52,7 @@ class S3Server:
     bucket: str
     process: subprocess.Popen
     folder: Path
+    ports: tuple[int, ...] = ()
 
     @property
     def environment(self) -> dict[str, str]:
@@ -89,6 +91,10 @@ class S3Server:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.folder, ignore_errors=True)
+        # Some of its gRPC sockets go to the system's temp folder whatever we say.
+        for port in self.ports:
+            for socket_file in Path(tempfile.gettempdir()).glob(f"seaweedfs-*-{port}.sock"):
+                socket_file.unlink(missing_ok=True)
 
 
 def start_s3_server(bucket: str = "ehealth-claims-test", timeout: float = 60) -> S3Server:
@@ -111,7 +117,8 @@ def start_s3_server(bucket: str = "ehealth-claims-test", timeout: float = 60) ->
             }
         )
     )
-    (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc) = _free_ports(8)
+    ports = _free_ports(8)
+    (master, master_grpc, volume, volume_grpc, filer, filer_grpc, s3, s3_grpc) = ports
     command = [
         binary,
         "server",
@@ -131,13 +138,18 @@ def start_s3_server(bucket: str = "ehealth-claims-test", timeout: float = 60) ->
         "-s3",
         f"-s3.port={s3}",
         f"-s3.port.grpc={s3_grpc}",
+        f"-s3.localSocket={folder / 's3.sock'}",
         "-s3.port.iceberg=0",
         "-s3.port.lance=0",
         f"-s3.config={config}",
     ]
     log = open(folder / "weed.log", "wb")  # noqa: SIM115 (closed with the process)
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    server = S3Server(f"http://127.0.0.1:{s3}", bucket, process, folder)
+    # TMPDIR: SeaweedFS puts its local gRPC sockets there; they go with the folder.
+    environment = {**os.environ, "TMPDIR": str(folder)}
+    process = subprocess.Popen(
+        command, stdout=log, stderr=subprocess.STDOUT, cwd=folder, env=environment
+    )
+    server = S3Server(f"http://127.0.0.1:{s3}", bucket, process, folder, tuple(ports))
     deadline = time.monotonic() + timeout
     last_error = None
     while time.monotonic() < deadline:
