@@ -399,7 +399,8 @@ def _output_json(batch: Batch, output: BatchOutput | None, now) -> dict:
         "error": output.error if output.state == BatchOutput.State.FAILED else "",
         "download_url": (
             reverse("review:batch_output_download", args=[batch.pk, output.kind])
-            if output.state == BatchOutput.State.DONE and output.file
+            # The last good file, even while a new one is made or after it failed.
+            if output.file
             else None
         ),
     }

@@ -98,7 +98,9 @@ def use_fast_dossiers(monkeypatch, pages: int = 2) -> None:
     def store(*, claim: Claim) -> Claim:
         if claim.dossier and claim.dossier_sha256:
             return claim
-        return claim_keep_dossier(claim=claim, content=blank_pdf(pages, title=f"claim {claim.pk}"))
+        # Each submission's bytes differ, as a real dossier's do (its snapshot and date).
+        title = f"claim {claim.pk} submitted {claim.submitted_at.isoformat()} {claim.total}"
+        return claim_keep_dossier(claim=claim, content=blank_pdf(pages, title=title))
 
     monkeypatch.setattr(claim_services, "claim_store_dossier", store)
 

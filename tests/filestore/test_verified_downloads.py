@@ -107,6 +107,8 @@ def test_a_failed_new_batch_file_never_hides_the_earlier_good_one(claim, reviewe
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == earlier
     assert hashlib.sha256(earlier).hexdigest() == again.sha256
+    progress = client.get(reverse("review:batch_progress", args=[batch.pk])).json()
+    assert progress["outputs"]["zip"]["download_url"] == url  # the page still offers it
 
     # A corrupted batch file itself is refused with the page.
     Path(again.file.path).write_bytes(b"PK corrupted")
