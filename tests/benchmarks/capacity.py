@@ -55,13 +55,15 @@ def run_load(make_step, users: int, seconds: float) -> dict[str, list[float]]:
             started = time.perf_counter()
             try:
                 kind, ok = step()
-            except OSError:  # refused or reset: an error, like a 5xx
-                kind, ok = "page", False
+            except OSError as error:  # refused or reset: an error, like a 5xx
+                kind, ok = "page", f"{type(error).__name__}: {error}"
             elapsed = time.perf_counter() - started
             with lock:
                 results.setdefault(kind, []).append(elapsed)
-                if not ok:
+                if ok is not True:
                     results["errors"].append(elapsed)
+                    if len(results["errors"]) <= 3:
+                        print(f"    error: {ok}")
 
     threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
     began = time.monotonic()
@@ -88,10 +90,10 @@ def doctor_steps(base: str, doctors: list[dict]):
                 reply = browser.post(
                     f"{base}/claims/{doctor['draft']}/submit/", {"declaration_accepted": "on"}
                 )
-                return "submit", reply.status == 302
+                return "submit", reply.status == 302 or f"submit {reply.status}"
             page = PAGES[state["n"] % len(PAGES)].format(draft=doctor["draft"])
             reply = browser.get(base + page)
-            return "page", reply.status == 200
+            return "page", reply.status == 200 or f"GET {page} {reply.status}"
 
         return step
 
@@ -107,7 +109,9 @@ def calendar_steps(base: str):
 
         def step() -> bool:
             counter["n"] += 1
-            return "page", browser.get(base + pages[counter["n"] % 2]).status == 200
+            page = pages[counter["n"] % 2]
+            status = browser.get(base + page).status
+            return "page", status == 200 or f"GET {page} {status}"
 
         return step
 
