@@ -76,8 +76,10 @@ def run_load(make_step, users: int, seconds: float) -> dict[str, list[float]]:
 
 
 def doctor_steps(base: str, doctors: list[dict]):
+    unused = iter(doctors)  # each virtual doctor, at every step, is one who has not submitted
+
     def make(index: int):
-        doctor = doctors[index % len(doctors)]
+        doctor = next(unused)
         browser = Browser()
         browser.cookies.set_cookie(_cookie("sessionid", doctor["session"]))
         browser.get(f"{base}/")  # the CSRF cookie
@@ -188,7 +190,7 @@ def main() -> None:
     args = parser.parse_args()
     levels = [int(level) for level in args.levels.split(",")]
     cores = os.cpu_count() or 1
-    os.environ.setdefault("CAPACITY_DOCTORS", str(max(levels) * 3))
+    os.environ.setdefault("CAPACITY_DOCTORS", str(sum(levels)))
     print(
         f"Cluster on loopback: 1 app server x {cores} gunicorn workers, 1 db_worker, {cores} cores"
     )
