@@ -65,7 +65,8 @@ def run_load(make_step, users: int, seconds: float) -> dict[str, list[float]]:
                     if len(results["errors"]) <= 3:
                         print(f"    error: {ok}")
 
-    threads = [threading.Thread(target=user, args=(n,)) for n in range(users)]
+    # Daemons: an interrupted run stops the cluster without waiting for the load to end.
+    threads = [threading.Thread(target=user, args=(n,), daemon=True) for n in range(users)]
     began = time.monotonic()
     for thread in threads:
         thread.start()
