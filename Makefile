@@ -88,3 +88,15 @@ bench-hostile: venv
 .PHONY: bench-notifications
 bench-notifications: venv
 	$(BIN)/python tests/benchmarks/bench_notifications.py
+
+# Scale-out on loopback: two gunicorn servers, two db_workers, SeaweedFS (S3), the machine's
+# PostgreSQL (DATABASE_URL) and Redis (CLUSTER_REDIS_URL, default redis://127.0.0.1:6379/3).
+.PHONY: cluster-test
+cluster-test: venv
+	$(TEST_ENV) $(BIN)/python -m pytest -m cluster tests/cluster -p no:xdist $(PYTEST_ARGS)
+
+# Capacity on the same cluster (bounded, loopback only): req/s per app-server core at
+# p95 <= 500 ms for the doctors' mix and the public calendar, dossiers/minute per worker core.
+.PHONY: capacity
+capacity: venv
+	$(BIN)/python tests/benchmarks/capacity.py

@@ -338,3 +338,66 @@ if DOSSIER_TSA_URL and not DOSSIER_TSA_URL.startswith(("http://", "https://")):
 # /verify/: the largest PDF a visitor may upload, and uploads per minute per IP address.
 VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
 VERIFY_PER_MINUTE = env_int("VERIFY_PER_MINUTE", 10)
+
+# --- Stored files, shared cache (several app servers and workers) ---------------------------
+# Every stored file goes through the default storage under a content-addressed name
+# (filestore): local disk under MEDIA_ROOT by default, an S3-compatible bucket when
+# S3_BUCKET is set (README, "Stored files, backups and scaling out").
+INSTALLED_APPS += ["storages", "filestore"]
+MIDDLEWARE += ["filestore.middleware.StoredFileIntegrityMiddleware"]
+
+_S3_SETTINGS = ["S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_REGION"]
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    _s3_missing = [name for name in _S3_SETTINGS[2:] if not env_str(name)]
+    if _s3_missing:
+        raise ImproperlyConfigured(f"S3_BUCKET is set: also set {', '.join(_s3_missing)}.")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "access_key": env_str("S3_ACCESS_KEY"),
+            "secret_key": env_str("S3_SECRET_KEY"),
+            "region_name": env_str("S3_REGION"),
+            # Written once: a name that exists is never replaced (filestore checks first).
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": True,
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+        },
+    }
+else:
+    STORAGES["default"] = {"BACKEND": "filestore.storage.AtomicFileSystemStorage"}
+
+# Who gets the alert when a stored file fails its SHA-256 check (comma-separated e-mails).
+ADMINS = [("", address) for address in env_list("ADMINS")]
+
+# Rows that point to stored files, with their SHA-256 field (manage.py storage_check).
+FILESTORE_REFERENCES = [
+    ("claims.Claim", "dossier", "dossier_sha256"),
+    ("claims.ClaimVersion", "dossier", "dossier_sha256"),
+    ("claims.BatchOutput", "file", "sha256"),
+    ("outages.ImportRecord", "raw_file", "checksum"),
+    ("outages.PendingImport", "stored_file", "checksum"),
+]
+
+# CACHE_URL=redis://host:6379/0 shares the cache (and login throttling) between app
+# servers; unset = each process's memory (one server). Anything cached is keyed by a
+# version read from the database, so servers never disagree (outages.views.calendar_feed).
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must start with redis://, rediss:// or unix://.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "ehc"),
+        }
+    }
+    # Failed log-ins counted in the shared cache: a lock-out on one server holds on all.
+    AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

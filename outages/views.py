@@ -9,7 +9,7 @@ from datetime import date
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from claims.permissions import admin_required, is_admin
 from evidence.corroboration.selectors import corroboration_by_incident, corroboration_for_incident
+from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
@@ -270,9 +271,9 @@ def import_raw_file(request, pk: int):
         raise Http404("No such import") from None
     if not record.raw_file:
         raise Http404("No raw file")
-    return FileResponse(
-        record.raw_file.open("rb"),
-        as_attachment=True,
+    return verified_file_response(
+        name=record.raw_file.name,
+        sha256=record.checksum,
         filename=record.file_name,
         content_type="application/octet-stream",
     )

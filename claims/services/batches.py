@@ -2,7 +2,8 @@
 
 A frozen batch never changes: its claims, their order, the SHA-256 of each claim's stored
 dossier and the outlier threshold are fixed at freezing. Its files are produced in the
-background (``claims.tasks_review``) and written straight to ``MEDIA_ROOT``:
+background (``claims.tasks_review``) into a local temp file, then stored (filestore: under
+its SHA-256, in the default storage, local disk or S3) once complete:
 
 * the batch dossier: summary tables (WeasyPrint), then every claim's stored dossier, merged
   page by page by ``claims.pdf_merge`` (memory does not grow with the batch);
@@ -14,9 +15,10 @@ can follow it from another process.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
+import shutil
+import tempfile
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import datetime, timedelta
@@ -24,7 +26,6 @@ from itertools import chain
 from pathlib import Path
 
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
@@ -46,6 +47,7 @@ from claims.selectors_review import (
     reviewable_claims,
 )
 from claims.services.dossiers import claim_store_dossier
+from filestore.storage import StoredFileIntegrityError, open_verified, store_local_file
 from ops import selectors as ops_selectors
 
 logger = logging.getLogger(__name__)
@@ -260,17 +262,9 @@ def _members(batch: Batch) -> Iterator[tuple[BatchClaim, Claim]]:
         last = chunk[-1].position
 
 
-def _sha256_of(path: str) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as stored:
-        while block := stored.read(READ_BLOCK):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _stored_dossier_path(member: BatchClaim, claim: Claim) -> str:
-    """The claim's stored dossier on disk, checked against the SHA-256 frozen with the batch
-    (rendered and stored now if the claim has none yet)."""
+def _stored_dossier(member: BatchClaim, claim: Claim):
+    """The claim's stored dossier (a rewound binary file), checked against the SHA-256
+    frozen with the batch (rendered and stored now if the claim has none yet)."""
     if not claim.dossier:
         with transaction.atomic():
             locked = (
@@ -287,10 +281,10 @@ def _stored_dossier_path(member: BatchClaim, claim: Claim) -> str:
         if version is None or not version.dossier:
             raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk))
         stored = version.dossier
-    path = stored.path
-    if expected and _sha256_of(path) != expected:
-        raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk))
-    return path
+    try:
+        return open_verified(stored.name, expected)
+    except StoredFileIntegrityError as error:
+        raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk)) from error
 
 
 def _bookmark(claim: Claim) -> str:
@@ -298,17 +292,6 @@ def _bookmark(claim: Claim) -> str:
         f"#{claim.pk} {claim.doctor.user.get_full_name()} ({claim.doctor.riziv_display}) "
         f"{claim.period_start.isoformat()} – {claim.period_end.isoformat()}"
     )
-
-
-def _target(batch: Batch, kind: str, suffix: str) -> tuple[str, Path]:
-    """A new file name under MEDIA_ROOT (never overwriting an earlier one) and its path."""
-    stamp = timezone.now()
-    name = default_storage.get_available_name(
-        f"batches/{stamp:%Y/%m}/batch-{batch.pk}-{kind}{suffix}"
-    )
-    path = Path(default_storage.path(name))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return name, path
 
 
 def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
@@ -342,7 +325,8 @@ def _build_dossier(output: BatchOutput, path: Path) -> None:
         for index, part in enumerate(batch_summary_pdfs(batch=batch)):
             merger.append(io.BytesIO(part), title=str(_("Summary")) if index == 0 else "")
         for done, (member, claim) in enumerate(_members(batch), start=1):
-            merger.append(_stored_dossier_path(member, claim), title=_bookmark(claim))
+            with _stored_dossier(member, claim) as source:
+                merger.append(source, title=_bookmark(claim))
             if done % step == 0:
                 _progress(output.pk, progress_done=done)
         merger.finish()
@@ -356,11 +340,11 @@ def _build_zip(output: BatchOutput, path: Path) -> None:
     sums = []
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as archive:
         for done, (member, claim) in enumerate(_members(batch), start=1):
-            source = _stored_dossier_path(member, claim)
             arcname = f"dossier-claim-{claim.pk}.pdf"
-            # ZipFile.write copies the file in blocks: one dossier at a time in memory, at most.
-            archive.write(source, arcname)
-            sums.append(f"{member.dossier_sha256 or _sha256_of(source)}  {arcname}\n")
+            # Copied in blocks: one dossier at a time in memory, at most.
+            with _stored_dossier(member, claim) as source, archive.open(arcname, "w") as copy:
+                shutil.copyfileobj(source, copy)
+            sums.append(f"{member.dossier_sha256 or claim.dossier_sha256}  {arcname}\n")
             if done % step == 0:
                 _progress(output.pk, progress_done=done)
         with archive.open("claims.csv", "w") as manifest:
@@ -381,33 +365,37 @@ def batch_output_run(*, output_id: int) -> dict:
     )
     output.refresh_from_db()
     kind = output.kind
-    name, path = _target(output.batch, kind, ".pdf" if kind == BatchOutput.Kind.DOSSIER else ".zip")
-    try:
-        with translation.override(output.language):
-            if kind == BatchOutput.Kind.DOSSIER:
-                _build_dossier(output, path)
-            else:
-                _build_zip(output, path)
-    except Exception as error:
-        logger.exception("Batch %s: the %s could not be produced.", output.batch_id, kind)
-        path.unlink(missing_ok=True)
-        _progress(
-            output.pk,
-            state=BatchOutput.State.FAILED,
-            error=str(error)[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
-    previous = output.file.name
+    suffix = ".pdf" if kind == BatchOutput.Kind.DOSSIER else ".zip"
+    # Built in a local temp file, stored only once complete: a killed worker leaves no
+    # partial file in the storage, and the earlier good file stays downloadable until
+    # the new one is stored (a failure never hides it).
+    with tempfile.TemporaryDirectory(prefix="batch-output-") as scratch:
+        path = Path(scratch) / f"batch{suffix}"
+        try:
+            with translation.override(output.language):
+                if kind == BatchOutput.Kind.DOSSIER:
+                    _build_dossier(output, path)
+                else:
+                    _build_zip(output, path)
+            stored = store_local_file(folder="batches", path=path, suffix=suffix)
+        except Exception as error:
+            logger.exception("Batch %s: the %s could not be produced.", output.batch_id, kind)
+            _progress(
+                output.pk,
+                state=BatchOutput.State.FAILED,
+                error=str(error)[:2000],
+                finished_at=timezone.now(),
+            )
+            raise
+    # The earlier file (another name: other bytes) stays in the storage until
+    # `storage_check --delete-orphans`: a download that started on it can finish.
     _progress(
         output.pk,
         state=BatchOutput.State.DONE,
-        file=name,
-        sha256=_sha256_of(str(path)),
-        size=path.stat().st_size,
+        file=stored.name,
+        sha256=stored.sha256,
+        size=stored.size,
         progress_done=output.progress_total,
         finished_at=timezone.now(),
     )
-    if previous and previous != name:
-        default_storage.delete(previous)
-    return {"output": output.pk, "file": name}
+    return {"output": output.pk, "file": stored.name}

@@ -7,18 +7,17 @@ stored: their dossier is rendered on demand (``dossier_for_download``).
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from claims.dossier.data import dossier_data, dossier_file_name
 from claims.dossier.seal import SealError, dossier_seal
 from claims.models import Claim
+from filestore.storage import StoredFileIntegrityError, read_verified, sha256_hex, store_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -29,12 +28,8 @@ SEAL_UNAVAILABLE = _(
 )
 
 
-class DossierIntegrityError(Exception):
-    """A stored dossier's bytes no longer match the SHA-256 taken when it was stored."""
-
-
-def sha256_hex(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
+#: A stored dossier that is missing or no longer matches its SHA-256 (see filestore).
+DossierIntegrityError = StoredFileIntegrityError
 
 
 def _render(claim: Claim) -> bytes:
@@ -56,7 +51,7 @@ def claim_store_dossier(*, claim: Claim) -> Claim:
         raise ValidationError(NOT_SUBMITTED)
     if claim.dossier and claim.dossier_sha256:
         return claim
-    # Render (and seal) before touching the disk or the row: a failure leaves nothing behind.
+    # Render (and seal) before touching the storage or the row: a failure leaves nothing behind.
     # The stored SHA-256 is that of the sealed file: the one every download returns.
     try:
         content = dossier_seal(_render(claim))
@@ -65,15 +60,26 @@ def claim_store_dossier(*, claim: Claim) -> Claim:
         # refused with a message (and rolled back), never stored unsealed by accident.
         logger.exception("The dossier of claim %s could not be sealed.", claim.pk)
         raise ValidationError(SEAL_UNAVAILABLE) from None
-    claim.dossier_sha256 = sha256_hex(content)
-    claim.dossier.save(dossier_file_name(claim.pk), ContentFile(content), save=False)
+    return claim_keep_dossier(claim=claim, content=content)
+
+
+def claim_keep_dossier(*, claim: Claim, content: bytes) -> Claim:
+    """Store the final bytes of a submitted claim's dossier and record them on the claim.
+
+    The one place where a dossier's bytes become the evidence: anything that must change
+    them (a signature) does so before calling this. The file's name is its SHA-256
+    (filestore), so it can never be confused with another claim's or version's file; if
+    the row cannot be saved, the file is an orphan for ``manage.py storage_check``.
+    """
+    stored = store_bytes(folder="dossiers", content=content, suffix=".pdf")
+    claim.dossier.name = stored.name
+    claim.dossier_sha256 = stored.sha256
     try:
         with transaction.atomic():
             claim.full_clean()
             claim.save(update_fields=["dossier", "dossier_sha256", "updated_at"])
     except Exception:
-        # No row points to the file: remove it rather than leave an orphan under MEDIA_ROOT.
-        claim.dossier.delete(save=False)
+        claim.dossier.name = ""
         claim.dossier_sha256 = ""
         raise
     return claim
@@ -102,15 +108,6 @@ def dossier_for_download(*, claim: Claim) -> DossierDownload:
                 Claim.objects.select_for_update().select_related("doctor__user").get(pk=claim.pk)
             )
             claim = claim_store_dossier(claim=locked)
-    with claim.dossier.open("rb") as stored:
-        content = stored.read()
-    digest = sha256_hex(content)
-    if digest != claim.dossier_sha256:
-        logger.error(
-            "Stored dossier of claim %s does not match its SHA-256 (%s != %s).",
-            claim.pk,
-            digest,
-            claim.dossier_sha256,
-        )
-        raise DossierIntegrityError(f"The stored dossier of claim {claim.pk} was altered.")
-    return DossierDownload(content, dossier_file_name(claim.pk), digest)
+    # Raises DossierIntegrityError (a clear page and an alert: filestore.middleware).
+    content = read_verified(claim.dossier.name, claim.dossier_sha256)
+    return DossierDownload(content, dossier_file_name(claim.pk), claim.dossier_sha256)

@@ -18,14 +18,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from claims.dossier.data import dossier_file_name
 from claims.dossier.seal import dossier_add_timestamp
-from claims.models import BatchClaim, Claim, ClaimVersion
+from claims.models import BatchClaim, Claim
 from claims.verification.pdf_reading import pdf_facts
+from filestore.storage import store_bytes
 
 
 @dataclass(frozen=True)
@@ -68,8 +67,11 @@ def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
         stamped = dossier_add_timestamp(content)
         old_name, old_sha = row.dossier.name, row.dossier_sha256
         claim_id = row.pk if model is Claim else row.claim_id
-        row.dossier.save(dossier_file_name(claim_id), ContentFile(stamped), save=False)
-        row.dossier_sha256 = _sha256(stamped)
+        # Stored under its own SHA-256 (filestore), like every dossier: a new name, never
+        # an overwrite, so a crash before the commit leaves an orphan, not a wrong file.
+        stored = store_bytes(folder="dossiers", content=stamped, suffix=".pdf")
+        row.dossier.name = stored.name
+        row.dossier_sha256 = stored.sha256
         row.save(update_fields=["dossier", "dossier_sha256"])
         # A frozen batch files "this claim's dossier": the same dossier, now timestamped.
         BatchClaim.objects.filter(claim_id=claim_id, dossier_sha256=old_sha).update(
@@ -81,11 +83,11 @@ def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
 
 
 def _work() -> Iterator[tuple[type, int, str]]:
+    # Current dossiers only: an earlier version (ClaimVersion) is append-only, down to the
+    # database (its triggers refuse any UPDATE), and keeps the seal and timestamp it had
+    # when it was superseded.
     for pk in Claim.objects.exclude(dossier="").order_by("pk").values_list("pk", flat=True):
         yield Claim, pk, f"claim #{pk}"
-    versions = ClaimVersion.objects.exclude(dossier="").order_by("pk")
-    for pk, claim_id, number in versions.values_list("pk", "claim_id", "number"):
-        yield ClaimVersion, pk, f"claim #{claim_id} version {number}"
 
 
 def dossiers_reseal(

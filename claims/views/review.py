@@ -50,6 +50,7 @@ from claims.services.batches import (
     output_is_lost,
 )
 from claims.services.review import claim_decide, claims_decide_bulk
+from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST, lost_task_ids
 from outages.models import Service
 
@@ -266,14 +267,12 @@ def version_dossier(request, pk: int, number: int):
     )
     if not version.dossier:
         raise Http404("No stored dossier for this version")
-    response = FileResponse(
-        version.dossier.open("rb"),
-        as_attachment=True,
+    return verified_file_response(
+        name=version.dossier.name,
+        sha256=version.dossier_sha256,
         filename=f"dossier-claim-{pk}-v{number}.pdf",
         content_type="application/pdf",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # --- batches --------------------------------------------------------------------------------
@@ -423,7 +422,8 @@ def _output_json(batch: Batch, output: BatchOutput | None, now, lost: set[str]) 
         "error": str(error) if state == BatchOutput.State.FAILED else "",
         "download_url": (
             reverse("review:batch_output_download", args=[batch.pk, output.kind])
-            if output.state == BatchOutput.State.DONE and output.file
+            # The last good file, even while a new one is made or after it failed.
+            if output.file
             else None
         ),
     }
@@ -453,20 +453,18 @@ def batch_progress(request, pk: int):
 @require_GET
 def batch_output_download(request, pk: int, kind: str):
     batch = _batch_or_404(pk)
+    # The last good file, whatever the state: producing it again, or a failure while doing
+    # so, never hides the earlier file (it keeps its row until a new one is stored).
     output = get_object_or_404(
-        BatchOutput, batch=batch, kind=_kind_or_404(kind), state=BatchOutput.State.DONE
+        BatchOutput.objects.exclude(file=""), batch=batch, kind=_kind_or_404(kind)
     )
-    if not output.file:
-        raise Http404("Not produced yet")
     suffix = "pdf" if kind == BatchOutput.Kind.DOSSIER else "zip"
-    response = FileResponse(
-        output.file.open("rb"),
-        as_attachment=True,
+    return verified_file_response(
+        name=output.file.name,
+        sha256=output.sha256,
         filename=f"batch-{batch.pk}-{kind}.{suffix}",
         content_type="application/pdf" if suffix == "pdf" else "application/zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @reviewer_required

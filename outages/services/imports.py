@@ -15,11 +15,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from filestore.storage import store_bytes
 from outages.importers import (
     ImportIssue,
     IncidentRow,
@@ -342,9 +342,12 @@ def _record(report: ImportReport, user, outcome: str) -> ImportRecord:
     return record
 
 
-def _stored_name(report: ImportReport) -> str:
-    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", report.file_name or "upload")[-80:]
-    return f"{report.checksum[:12]}-{safe}"
+def _keep_raw_file(record: ImportRecord, report: ImportReport, data: bytes) -> None:
+    """The raw copy, stored under its SHA-256 (filestore): the same file imported twice is
+    one stored file named by both records, and a name never holds other bytes."""
+    suffix = re.sub(r"[^a-z0-9]", "", (report.file_name or "").rsplit(".", 1)[-1].lower())[:8]
+    stored = store_bytes(folder="imports", content=data, suffix=f".{suffix}" if suffix else ".raw")
+    record.raw_file.name = stored.name
 
 
 def _refuse(report: ImportReport, *, data: bytes | None, user) -> ImportReport:
@@ -356,7 +359,7 @@ def _refuse(report: ImportReport, *, data: bytes | None, user) -> ImportReport:
     if record.format not in dict(ImportRecord._meta.get_field("format").choices):
         record.format = ""  # an unknown format is itself the error being recorded
     if data is not None:
-        record.raw_file.save(_stored_name(report), ContentFile(data), save=False)
+        _keep_raw_file(record, report, data)
     record.full_clean(exclude=["format"])
     record.save()
     report.import_record = record
@@ -409,13 +412,11 @@ def _update_incidents(entries: list[tuple[int, dict]], now) -> None:
 
 def _write(report, data, user, to_create, to_update) -> ImportRecord:
     record = _record(report, user, ImportRecord.Outcome.APPLIED)
-    record.raw_file.save(_stored_name(report), ContentFile(data), save=False)
-    try:
-        with transaction.atomic():
-            _write_rows(record, to_create, to_update)
-    except BaseException:
-        record.raw_file.delete(save=False)  # no record points to it any more
-        raise
+    # Stored before the rows; if they fail, the copy is an orphan that `storage_check`
+    # lists (it may also be an earlier record's copy of the same file: never deleted here).
+    _keep_raw_file(record, report, data)
+    with transaction.atomic():
+        _write_rows(record, to_create, to_update)
     return record
 
 

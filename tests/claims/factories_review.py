@@ -16,6 +16,7 @@ from claims.models import Claim, ClaimStatus, Outcome
 from claims.services.accounts import doctor_register
 from claims.services.claims import claim_file
 from claims.services.declarations import consultation_create, slot_create
+from claims.services.dossiers import claim_keep_dossier
 from outages.intervals import BRUSSELS
 from outages.models import Impact, Incident, IncidentStatus, Service
 
@@ -97,11 +98,9 @@ def use_fast_dossiers(monkeypatch, pages: int = 2) -> None:
     def store(*, claim: Claim) -> Claim:
         if claim.dossier and claim.dossier_sha256:
             return claim
-        data = blank_pdf(pages, title=f"claim {claim.pk}")
-        claim.dossier_sha256 = hashlib.sha256(data).hexdigest()
-        claim.dossier.save(f"dossier-claim-{claim.pk}.pdf", ContentFile(data), save=False)
-        claim.save(update_fields=["dossier", "dossier_sha256", "updated_at"])
-        return claim
+        # Each submission's bytes differ, as a real dossier's do (its snapshot and date).
+        title = f"claim {claim.pk} submitted {claim.submitted_at.isoformat()} {claim.total}"
+        return claim_keep_dossier(claim=claim, content=blank_pdf(pages, title=title))
 
     monkeypatch.setattr(claim_services, "claim_store_dossier", store)
 

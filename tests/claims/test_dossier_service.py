@@ -34,8 +34,10 @@ def test_submitting_stores_the_dossier_and_its_sha256(doctor, settings):
     claim.refresh_from_db()
     content = claim.dossier.read()
     assert content.startswith(b"%PDF-")
-    assert hashlib.sha256(content).hexdigest() == claim.dossier_sha256
-    assert claim.dossier.name.endswith(".pdf") and f"claim-{claim.pk}" in claim.dossier.name
+    content_sha = hashlib.sha256(content).hexdigest()
+    assert content_sha == claim.dossier_sha256
+    # Content-addressed: the name is the SHA-256, so it can never hold another claim's bytes.
+    assert claim.dossier.name == f"dossiers/{content_sha[:2]}/{content_sha}.pdf"
     assert stored_files(settings) == [Path(claim.dossier.path)]
     attachment = pdf_attachment(content, f"claim-{claim.pk}.json")
     assert attachment["status"] == ClaimStatus.SUBMITTED
