@@ -353,6 +353,18 @@ class Unavailability:
             self._intervals[service] = intervals
         return intervals
 
+    def only(self, service: str) -> Unavailability:
+        """The same ``U`` with every other service available: a claim computed with it
+        is what the claim would be had ``service`` been the only one down."""
+        calendars = self._by_service
+        return Unavailability(
+            {service: calendars[service]} if service in calendars else {},
+            self._period,
+            self._now,
+            self._counted_impacts,
+            self._counted_statuses,
+        )
+
     def references(self, services: Iterable[str], start: int, end: int) -> set[str]:
         """References of the counted incidents of ``services`` meeting ``[start, end)``."""
         references: set[str] = set()
