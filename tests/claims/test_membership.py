@@ -105,7 +105,7 @@ def test_membership_estimate_command_prints_the_totals(membership, capsys):
 def test_membership_estimate_command_refuses_a_period_too_long(db):
     from django.core.management.base import CommandError
 
-    with pytest.raises(CommandError, match="more than 24 months"):
+    with pytest.raises(CommandError, match="24"):
         call_command("membership_estimate", "--from", "2020-01-01", "--to", "2024-12-31")
 
 
@@ -120,6 +120,7 @@ def test_the_page_shows_the_membership_totals(membership, reviewer_client):
     total = f"{estimate.totals.total:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
     assert total in page
     assert 'id="membership-months"' in page and 'id="membership-services"' in page
+    assert "Par mois" in page and "Heures perdues" in page
     assert "estimate.csv?first_day=2024-01-01&amp;last_day=2024-02-29" in page
 
 
