@@ -48,7 +48,7 @@ messages: venv
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: venv
-	$(BIN)/python tests/benchmarks/bench_calculation.py
+	$(BIN)/python tests/benchmarks/bench_calculation.py --doctors 20000
 	$(BIN)/python tests/benchmarks/bench_dossier.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
 
@@ -64,3 +64,9 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# The bulk path (every doctor's claim in one streaming pass) against reading the same rows
+# raw, on PostgreSQL (DATABASE_URL: a server it may create a throwaway database on).
+.PHONY: bench-bulk
+bench-bulk: venv
+	$(BIN)/python tests/benchmarks/bench_bulk.py
