@@ -51,6 +51,8 @@ bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py --doctors 20000
 	$(BIN)/python tests/benchmarks/bench_dossier.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python tests/benchmarks/bench_bulk.py; \
+	else echo "bench_bulk.py skipped: it needs DATABASE_URL=postgres://... (make bench-bulk)"; fi
 
 .PHONY: bench-claims
 bench-claims: venv
