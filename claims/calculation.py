@@ -5,13 +5,21 @@ dataclass out, no Django and no database. The ORM only loads the inputs (claims
 services/selectors), the claim page, the dossier and ``claim_summary`` only print the
 result. The rule numbers in the comments are those of methodology.md; keep them in step.
 
-Speed matters (a reviewer batch recomputes thousands of claims), so datetimes are turned
-into whole epoch seconds once at the boundary and everything else works on ints:
+Speed matters (a reviewer batch, the membership estimate and the flag refresh recompute
+tens of thousands of claims; ``tests/benchmarks/bench_calculation.py``), so:
 
+* every input carries its whole epoch seconds (``start_s``, ``end_s``), converted once when
+  it is built (the loader), and the calculation works on ints only;
 * ``unavailability_by_service`` builds ``U(s)`` for every service once per calendar and
-  period (rule 1), as sorted merged lists that are searched with ``bisect``;
-* ``compute_claim`` reuses it for every doctor; the per-slot and per-consultation
-  breakdowns with datetimes are only built when someone reads them (the dossier).
+  period (rule 1), as sorted merged lists searched with ``bisect``, plus the incidents'
+  segments, so that a claim finds the incidents it cites (rule 11) in two bisections
+  instead of rescanning them: the cost per claim grows with log(incidents) only;
+* ``compute_claim`` reuses it for every doctor and records nothing per row: its result is
+  a lean tuple of figures, and the per-slot and per-consultation breakdowns with
+  datetimes are rebuilt from the inputs only when a page or a dossier reads them.
+
+``tests/claims/reference_calculation.py`` is an independent, deliberately naive
+implementation the tests compare this one with on thousands of random claims.
 """
 
 from __future__ import annotations
