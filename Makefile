@@ -55,10 +55,12 @@ messages: venv
 	DEBUG=true $(BIN)/python manage.py compilemessages --ignore=.venv
 
 bench: venv
-	$(BIN)/python tests/benchmarks/bench_calculation.py
+	$(BIN)/python tests/benchmarks/bench_calculation.py --doctors 20000
 	$(BIN)/python tests/benchmarks/bench_dossier.py
 	$(BIN)/python tests/benchmarks/bench_seal.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python tests/benchmarks/bench_bulk.py; \
+	else echo "bench_bulk.py skipped: it needs DATABASE_URL=postgres://... (make bench-bulk)"; fi
 
 .PHONY: bench-claims
 bench-claims: venv
@@ -100,3 +102,9 @@ cluster-test: venv
 .PHONY: capacity
 capacity: venv
 	$(BIN)/python tests/benchmarks/capacity.py
+
+# The bulk path (every doctor's claim in one streaming pass) against reading the same rows
+# raw, on PostgreSQL (DATABASE_URL: a server it may create a throwaway database on).
+.PHONY: bench-bulk
+bench-bulk: venv
+	$(BIN)/python tests/benchmarks/bench_bulk.py

@@ -5,25 +5,32 @@ dataclass out, no Django and no database. The ORM only loads the inputs (claims
 services/selectors), the claim page, the dossier and ``claim_summary`` only print the
 result. The rule numbers in the comments are those of methodology.md; keep them in step.
 
-Speed matters (a reviewer batch recomputes thousands of claims), so datetimes are turned
-into whole epoch seconds once at the boundary and everything else works on ints:
+Speed matters (a reviewer batch, the membership estimate and the flag refresh recompute
+tens of thousands of claims; ``tests/benchmarks/bench_calculation.py``), so:
 
+* every input carries its whole epoch seconds (``start_s``, ``end_s``), converted once when
+  it is built (the loader), and the calculation works on ints only;
 * ``unavailability_by_service`` builds ``U(s)`` for every service once per calendar and
-  period (rule 1), as sorted merged lists that are searched with ``bisect``;
-* ``compute_claim`` reuses it for every doctor; the per-slot and per-consultation
-  breakdowns with datetimes are only built when someone reads them (the dossier).
+  period (rule 1), as sorted merged lists searched with ``bisect``, plus the incidents'
+  segments, so that a claim finds the incidents it cites (rule 11) in two bisections
+  instead of rescanning them: the cost per claim grows with log(incidents) only;
+* ``compute_claim`` reuses it for every doctor and records nothing per row: its result is
+  a lean tuple of figures, and the per-slot and per-consultation breakdowns with
+  datetimes are rebuilt from the inputs only when a page or a dossier reads them.
+
+``tests/claims/reference_calculation.py`` is an independent, deliberately naive
+implementation the tests compare this one with on thousands of random claims.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
-from functools import cached_property
+from operator import itemgetter
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -87,6 +94,11 @@ def _require_aware(moment: datetime, what: str) -> None:
         raise ValueError(f"{what} must be timezone-aware, got naive {moment.isoformat()}")
 
 
+def _epoch(moment: datetime) -> int:
+    # to_epoch_seconds without its check: the caller has just checked the datetime.
+    return (moment - EPOCH) // ONE_SECOND
+
+
 def _freeze_services(instance: object, services: Iterable[str]) -> None:
     # Accept any iterable (a list from a form, a set from the ORM): the rules only ever ask
     # "does it list s", and a frozenset keeps the dataclass hashable.
@@ -108,14 +120,21 @@ class IncidentInput:
     status: str
     title: str = ""
     source_url: str = ""
+    # Epoch seconds, converted once here (the loader) rather than in every calculation.
+    start_s: int = field(init=False, repr=False, compare=False)
+    end_s: int | None = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _freeze_services(self, self.services)
         _require_aware(self.start, "incident start")
+        object.__setattr__(self, "start_s", _epoch(self.start))
+        end_s = None
         if self.end is not None:
             _require_aware(self.end, "incident end")
             if self.end < self.start:
                 raise ValueError(f"incident {self.reference} ends before it starts")
+            end_s = _epoch(self.end)
+        object.__setattr__(self, "end_s", end_s)
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +146,8 @@ class SlotInput:
     end: datetime
     services: frozenset[str]
     note: str = ""
+    start_s: int = field(init=False, repr=False, compare=False)
+    end_s: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _freeze_services(self, self.services)
@@ -134,6 +155,8 @@ class SlotInput:
         _require_aware(self.end, "slot end")
         if self.end < self.start:
             raise ValueError(f"slot {self.key!r} ends before it starts")
+        object.__setattr__(self, "start_s", _epoch(self.start))
+        object.__setattr__(self, "end_s", _epoch(self.end))
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +170,8 @@ class ConsultationInput:
     fee: Decimal
     services: frozenset[str]
     outcome: str
+    start_s: int = field(init=False, repr=False, compare=False)
+    end_s: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _freeze_services(self, self.services)
@@ -160,6 +185,9 @@ class ConsultationInput:
             if isinstance(self.fee, float):
                 raise TypeError("fee must be a Decimal (or str/int), never a float")
             object.__setattr__(self, "fee", Decimal(self.fee))
+        start_s = _epoch(self.start)
+        object.__setattr__(self, "start_s", start_s)
+        object.__setattr__(self, "end_s", start_s + 60 * self.duration_minutes)
 
 
 @dataclass(frozen=True)
@@ -208,9 +236,13 @@ class ClaimInputs:
     consultations: Sequence[ConsultationInput]
     params: MethodologyParams
     now: datetime
+    period_s: SecondsInterval = field(init=False, repr=False, compare=False)
+    now_s: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         _require_aware(self.now, "now")
+        object.__setattr__(self, "period_s", self.period.to_seconds())
+        object.__setattr__(self, "now_s", _epoch(self.now))
         # Tuples, so a frozen ClaimInputs cannot change under a result computed from it.
         for name in ("incidents", "slots", "consultations"):
             value = getattr(self, name)
@@ -221,13 +253,56 @@ class ClaimInputs:
 # --- rule 1: unavailability of every service ---------------------------------------------
 
 
-class _ServicePieces(NamedTuple):
-    """``U(s)`` of one service as parallel lists, for ``bisect``."""
+class _ServiceCalendar(NamedTuple):
+    """``U(s)`` of one service, and the incidents behind it, as sorted lists for ``bisect``.
 
-    starts: list[int]  # merged pieces, sorted, disjoint and not adjacent
-    ends: list[int]  # ends[i] > starts[i]; ends is sorted too
-    # The counted incidents behind each piece: (clipped start, clipped end, reference).
-    members: list[tuple[tuple[int, int, str], ...]]
+    Built once per calendar and period, so that a claim finds its pieces and its citations
+    in O(log n + what it cites) whatever the number of incidents:
+
+    * ``starts``/``ends``: the merged pieces of ``U(s)`` (disjoint, not adjacent);
+    * ``bounds``/``active``: every clipped incident start and end, sorted, and the
+      references of the incidents covering ``[bounds[i], bounds[i + 1])``;
+    * ``incident_starts``/``incident_references``: the clipped incidents by start.
+
+    An incident meets ``[a, b)`` when it covers ``a`` (``active`` of the segment holding
+    ``a``) or starts inside ``(a, b)``: two bisections, never a scan of the incidents.
+    """
+
+    starts: list[int]
+    ends: list[int]
+    bounds: list[int]
+    active: list[frozenset[str]]
+    incident_starts: list[int]
+    incident_references: list[str]
+
+
+def _service_calendar(clipped: list[tuple[int, int, str]]) -> _ServiceCalendar:
+    clipped.sort()
+    starts: list[int] = []
+    ends: list[int] = []
+    for start, end, _reference in clipped:
+        # Rule 1: a union, overlaps merged, never summed. Adjacent incidents merge too
+        # (touching is not overlapping, but the union has no gap there).
+        if starts and start <= ends[-1]:
+            if end > ends[-1]:
+                ends[-1] = end
+        else:
+            starts.append(start)
+            ends.append(end)
+    bounds = sorted({moment for start, end, _reference in clipped for moment in (start, end)})
+    position = {moment: index for index, moment in enumerate(bounds)}
+    covering: list[list[str]] = [[] for _ in bounds]
+    for start, end, reference in clipped:
+        for index in range(position[start], position[end]):
+            covering[index].append(reference)
+    return _ServiceCalendar(
+        starts,
+        ends,
+        bounds,
+        [frozenset(references) for references in covering],
+        [start for start, _end, _reference in clipped],
+        [reference for _start, _end, reference in clipped],
+    )
 
 
 class Unavailability:
@@ -248,7 +323,7 @@ class Unavailability:
 
     def __init__(
         self,
-        by_service: dict[str, _ServicePieces],
+        by_service: dict[str, _ServiceCalendar],
         period: SecondsInterval,
         now: int,
         counted_impacts: frozenset[str],
@@ -286,6 +361,27 @@ class Unavailability:
             self._intervals[service] = intervals
         return intervals
 
+    def only(self, service: str) -> Unavailability:
+        """The same ``U`` with every other service available: a claim computed with it
+        is what the claim would be had ``service`` been the only one down."""
+        calendars = self._by_service
+        return Unavailability(
+            {service: calendars[service]} if service in calendars else {},
+            self._period,
+            self._now,
+            self._counted_impacts,
+            self._counted_statuses,
+        )
+
+    def references(self, services: Iterable[str], start: int, end: int) -> set[str]:
+        """References of the counted incidents of ``services`` meeting ``[start, end)``."""
+        references: set[str] = set()
+        for service in services:
+            calendar = self._by_service.get(service)
+            if calendar is not None:
+                _cite(references, calendar, start, end)
+        return references
+
     def _check_matches(self, period: SecondsInterval, now: int, params: MethodologyParams):
         # Reusing U(s) built for another period, methodology or "now" would silently
         # produce a wrong claim: refuse instead.
@@ -294,6 +390,9 @@ class Unavailability:
         if now != self._now:
             raise ValueError("unavailability was built with another 'now'")
         if (
+            params.counted_impacts is not self._counted_impacts
+            or params.counted_statuses is not self._counted_statuses
+        ) and (
             params.counted_impacts != self._counted_impacts
             or params.counted_statuses != self._counted_statuses
         ):
@@ -315,9 +414,9 @@ def unavailability_by_service(
         # Rule 1: only counted impacts and statuses.
         if incident.impact not in counted_impacts or incident.status not in counted_statuses:
             continue
-        start = to_epoch_seconds(incident.start)
+        start = incident.start_s
         # Rule 1: an ongoing incident ends at "now".
-        end = now_seconds if incident.end is None else to_epoch_seconds(incident.end)
+        end = now_seconds if incident.end_s is None else incident.end_s
         # Rule 1: clipped to the claim period.
         if start < period_start:
             start = period_start
@@ -327,52 +426,25 @@ def unavailability_by_service(
             continue
         for service in incident.services:
             clipped_by_service.setdefault(service, []).append((start, end, incident.reference))
-
-    by_service: dict[str, _ServicePieces] = {}
-    for service, clipped in clipped_by_service.items():
-        clipped.sort()
-        starts: list[int] = []
-        ends: list[int] = []
-        members: list[tuple[tuple[int, int, str], ...]] = []
-        current: list[tuple[int, int, str]] = []
-        for start, end, reference in clipped:
-            # Rule 1: a union, overlaps merged, never summed. Adjacent incidents merge too
-            # (touching is not overlapping, but the union has no gap there).
-            if current and start <= ends[-1]:
-                if end > ends[-1]:
-                    ends[-1] = end
-                current.append((start, end, reference))
-            else:
-                if current:
-                    members.append(tuple(current))
-                starts.append(start)
-                ends.append(end)
-                current = [(start, end, reference)]
-        members.append(tuple(current))
-        by_service[service] = _ServicePieces(starts, ends, members)
+    by_service = {
+        service: _service_calendar(clipped) for service, clipped in clipped_by_service.items()
+    }
     return Unavailability(
         by_service, (period_start, period_end), now_seconds, counted_impacts, counted_statuses
     )
 
 
-def _references_meeting(
-    by_service: dict[str, _ServicePieces], services: Iterable[str], start: int, end: int
-) -> set[str]:
-    """References of the counted incidents of ``services`` meeting ``[start, end)``."""
-    references: set[str] = set()
-    for service in services:
-        pieces = by_service.get(service)
-        if pieces is None:
-            continue
-        starts, ends, members = pieces
-        index = bisect_right(ends, start)
-        count = len(starts)
-        while index < count and starts[index] < end:
-            for member_start, member_end, reference in members[index]:
-                if member_start < end and member_end > start:
-                    references.add(reference)
-            index += 1
-    return references
+def _cite(references: set[str], calendar: _ServiceCalendar, start: int, end: int) -> None:
+    """Add the references of ``calendar``'s incidents meeting ``[start, end)`` (rule 11)."""
+    bounds = calendar.bounds
+    index = bisect_right(bounds, start) - 1
+    if index >= 0:
+        references |= calendar.active[index]
+    incident_starts = calendar.incident_starts
+    low = bisect_right(incident_starts, start)
+    high = bisect_left(incident_starts, end, low)
+    if low < high:
+        references.update(calendar.incident_references[low:high])
 
 
 # --- the result --------------------------------------------------------------------------
@@ -405,41 +477,80 @@ class ConsultationBreakdown(NamedTuple):
     references: tuple[str, ...]  # rule 11: incidents this consultation cites, sorted
 
 
-# Raw rows recorded by the hot path; turned into the breakdowns above only on demand.
-_SlotRow = tuple[SlotInput, int, int, list[SecondsInterval], AbstractSet[str]]
-_ConsultationRow = tuple[
-    ConsultationInput, int, int, ConsultationReason, tuple[str, ...], AbstractSet[str], Decimal, int
-]
+#: The figures that make two results equal (the lazy material below is not compared).
+_FIGURES = (
+    "methodology",
+    "hourly_rate",
+    "period",
+    "declared_seconds",
+    "verified_seconds",
+    "unverified_seconds",
+    "slot_lost_seconds",
+    "catch_up_seconds",
+    "lost_seconds",
+    "time_value",
+    "revenue_loss",
+    "total",
+    "affected_consultations",
+    "cited_incidents",
+)
+_FIGURE_COUNT = len(_FIGURES)
 
 
-@dataclass(frozen=True)
-class ClaimResult:
+class ClaimResult(tuple):
     """Every figure of one claim, in seconds and EUR; ``*_minutes`` for people (rule 10).
 
-    ``unavailability``, ``verified_intervals``, ``slot_breakdown`` and
-    ``consultation_breakdown`` hold datetimes and are built on first access only: a batch
-    that needs the totals does not pay for what only a dossier prints.
+    Lean on purpose: a tuple of the figures, then the material of the lazy properties
+    (the inputs and ``U(s)``). ``unavailability``, ``verified_intervals``,
+    ``slot_breakdown`` and ``consultation_breakdown`` hold datetimes and are built from
+    that material on first access only: a batch that needs the totals does not pay for
+    what only a page or a dossier prints. Read-only; compared and hashed on its figures.
     """
 
-    methodology: str
-    hourly_rate: Decimal
-    period: Interval
-    declared_seconds: int
-    verified_seconds: int
-    unverified_seconds: int
-    slot_lost_seconds: int
-    catch_up_seconds: int
-    lost_seconds: int
-    time_value: Decimal
-    revenue_loss: Decimal
-    total: Decimal
-    affected_consultations: int
-    cited_incidents: tuple[str, ...]
-    # Raw material of the lazy properties below; not part of equality.
-    _verified: list[SecondsInterval] = field(repr=False, compare=False)
-    _slot_rows: list[_SlotRow] = field(repr=False, compare=False)
-    _consultation_rows: list[_ConsultationRow] = field(repr=False, compare=False)
-    _unavailability: Unavailability = field(repr=False, compare=False)
+    __slots__ = ()
+
+    methodology = property(itemgetter(0))
+    hourly_rate = property(itemgetter(1))
+    period = property(itemgetter(2))
+    declared_seconds = property(itemgetter(3))
+    verified_seconds = property(itemgetter(4))
+    unverified_seconds = property(itemgetter(5))
+    slot_lost_seconds = property(itemgetter(6))
+    catch_up_seconds = property(itemgetter(7))
+    lost_seconds = property(itemgetter(8))
+    time_value = property(itemgetter(9))
+    revenue_loss = property(itemgetter(10))
+    total = property(itemgetter(11))
+    affected_consultations = property(itemgetter(12))
+    cited_incidents = property(itemgetter(13))
+    _verified = property(itemgetter(14))
+    _inputs = property(itemgetter(15))
+    _unavailability = property(itemgetter(16))
+    _cache = property(itemgetter(17))
+
+    def __new__(cls, *items: Any) -> ClaimResult:
+        # 14 figures, then verified, inputs, unavailability; the cache comes last.
+        if len(items) != _FIGURE_COUNT + 3:
+            raise TypeError(f"ClaimResult takes {_FIGURE_COUNT + 3} items, got {len(items)}")
+        return tuple.__new__(cls, (*items, {}))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ClaimResult):
+            return NotImplemented
+        return self[:_FIGURE_COUNT] == other[:_FIGURE_COUNT]
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __hash__(self) -> int:
+        return hash(self[:_FIGURE_COUNT])
+
+    def __repr__(self) -> str:
+        figures = ", ".join(
+            f"{name}={value!r}" for name, value in zip(_FIGURES, self, strict=False)
+        )
+        return f"ClaimResult({figures})"
 
     # Rule 10: each figure is rounded from its own seconds, so lost_minutes may differ by
     # one from slot_lost_minutes + catch_up_minutes; the seconds are what is paid.
@@ -467,40 +578,64 @@ class ClaimResult:
     def lost_minutes(self) -> int:
         return minutes(self.lost_seconds)
 
-    @cached_property
+    def _lazy(self, name: str, build):
+        value = self._cache.get(name)
+        if value is None:
+            value = self._cache[name] = build()
+        return value
+
+    @property
     def verified_intervals(self) -> tuple[Interval, ...]:
         """``V`` of rule 2: the union of the verified pieces of all slots."""
-        return tuple(Interval.from_seconds(start, end) for start, end in self._verified)
+        return self._lazy(
+            "verified",
+            lambda: tuple(Interval.from_seconds(start, end) for start, end in self._verified),
+        )
 
-    @cached_property
+    @property
     def unavailability(self) -> Mapping[str, tuple[Interval, ...]]:
         """``U(s)`` (rule 1) of every service a slot or consultation of the claim names."""
+        return self._lazy("unavailability", self._build_unavailability)
+
+    @property
+    def slot_breakdown(self) -> tuple[SlotBreakdown, ...]:
+        """One row per declared slot, in input order."""
+        return self._lazy("slots", self._build_slot_breakdown)
+
+    @property
+    def consultation_breakdown(self) -> tuple[ConsultationBreakdown, ...]:
+        """One row per declared consultation, in input order."""
+        return self._lazy("consultations", self._build_consultation_breakdown)
+
+    def _build_unavailability(self) -> Mapping[str, tuple[Interval, ...]]:
         services: set[str] = set()
-        for row in self._slot_rows:
-            services.update(row[0].services)
-        for row in self._consultation_rows:
-            services.update(row[0].services)
+        for item in (*self._inputs.slots, *self._inputs.consultations):
+            services.update(item.services)
         return MappingProxyType(
             {service: self._unavailability.intervals(service) for service in sorted(services)}
         )
 
-    @cached_property
-    def slot_breakdown(self) -> tuple[SlotBreakdown, ...]:
-        """One row per declared slot, in input order."""
-        by_service = self._unavailability._by_service
+    def _build_slot_breakdown(self) -> tuple[SlotBreakdown, ...]:
+        unavailability = self._unavailability
+        by_service = unavailability._by_service
+        period_start, period_end = self._inputs.period_s
         rows = []
-        for slot, start, end, pieces, references in self._slot_rows:
+        for slot in self._inputs.slots:
+            start = max(slot.start_s, period_start)
+            end = min(slot.end_s, period_end)
             if start >= end:
                 rows.append(SlotBreakdown(slot.key, slot.services, None, (), (), ()))
                 continue
+            pieces: list[SecondsInterval] = []
+            for service in slot.services:
+                calendar = by_service.get(service)
+                if calendar is not None:
+                    pieces.extend(_meeting_pieces(calendar, start, end))
+            pieces = merge_seconds(pieces)  # rule 2: the union over the slot's services
             verified = tuple(
                 VerifiedPiece(
                     Interval.from_seconds(piece_start, piece_end),
-                    tuple(
-                        sorted(
-                            _references_meeting(by_service, slot.services, piece_start, piece_end)
-                        )
-                    ),
+                    tuple(sorted(unavailability.references(slot.services, piece_start, piece_end))),
                 )
                 for piece_start, piece_end in pieces
             )
@@ -508,6 +643,7 @@ class ClaimResult:
                 Interval.from_seconds(piece_start, piece_end)
                 for piece_start, piece_end in subtract_seconds([(start, end)], pieces)
             )
+            references = unavailability.references(slot.services, start, end) if pieces else set()
             rows.append(
                 SlotBreakdown(
                     slot.key,
@@ -520,59 +656,67 @@ class ClaimResult:
             )
         return tuple(rows)
 
-    @cached_property
-    def consultation_breakdown(self) -> tuple[ConsultationBreakdown, ...]:
-        """One row per declared consultation, in input order."""
-        return tuple(
-            ConsultationBreakdown(
-                key=consultation.key,
-                interval=Interval.from_seconds(start, end),
-                code=consultation.code,
-                outcome=consultation.outcome,
-                affected=bool(affecting),
-                affecting_services=affecting,
-                revenue_loss=loss,
-                catch_up_minutes=catch_up,
-                reason=reason,
-                references=tuple(sorted(references)),
+    def _build_consultation_breakdown(self) -> tuple[ConsultationBreakdown, ...]:
+        inputs = self._inputs
+        params = inputs.params
+        by_service = self._unavailability._by_service
+        period_start, period_end = inputs.period_s
+        rows = []
+        for consultation in inputs.consultations:
+            start, end = consultation.start_s, consultation.end_s
+            affecting: tuple[str, ...] = ()
+            references: set[str] = set()
+            loss, catch_up = _ZERO_EUR, 0
+            if start < period_start or start >= period_end:
+                reason = ConsultationReason.OUTSIDE_PERIOD  # rule 4
+            else:
+                affecting = tuple(
+                    sorted(
+                        service
+                        for service in consultation.services
+                        # Rule 12: a zero-length consultation meets nothing.
+                        if start < end
+                        and service in by_service
+                        and _meeting_pieces(by_service[service], start, end)
+                    )
+                )
+                references = self._unavailability.references(affecting, start, end)
+                if not affecting:
+                    reason = ConsultationReason.NOT_AFFECTED
+                elif consultation.outcome in params.loss_outcomes:
+                    reason, loss = ConsultationReason.LOSS, consultation.fee  # rule 5
+                else:
+                    reason = ConsultationReason.AFFECTED_NO_COMPENSATION
+                    if consultation.outcome == COMPLETED:  # rule 7
+                        catch_up = sum(params.catch_up_minutes.get(s, 0) for s in affecting)
+                        if catch_up:
+                            reason = ConsultationReason.CATCH_UP
+            rows.append(
+                ConsultationBreakdown(
+                    key=consultation.key,
+                    interval=Interval.from_seconds(start, end),
+                    code=consultation.code,
+                    outcome=consultation.outcome,
+                    affected=bool(affecting),
+                    affecting_services=affecting,
+                    revenue_loss=loss,
+                    catch_up_minutes=catch_up,
+                    reason=reason,
+                    references=tuple(sorted(references)),
+                )
             )
-            for (
-                consultation,
-                start,
-                end,
-                reason,
-                affecting,
-                references,
-                loss,
-                catch_up,
-            ) in self._consultation_rows
-        )
+        return tuple(rows)
 
 
-def _outside_period_row(consultation: ConsultationInput, start: int, end: int):
-    return (
-        consultation,
-        start,
-        end,
-        ConsultationReason.OUTSIDE_PERIOD,
-        (),
-        _NO_REFERENCES,
-        _ZERO_EUR,
-        0,
-    )
-
-
-def _not_affected_row(consultation: ConsultationInput, start: int, end: int):
-    return (
-        consultation,
-        start,
-        end,
-        ConsultationReason.NOT_AFFECTED,
-        (),
-        _NO_REFERENCES,
-        _ZERO_EUR,
-        0,
-    )
+def _meeting_pieces(calendar: _ServiceCalendar, start: int, end: int) -> list[SecondsInterval]:
+    """``[start, end) ∩ U(s)`` (rule 2; rule 12: only a positive length meets)."""
+    starts, ends = calendar.starts, calendar.ends
+    index = bisect_right(ends, start)
+    pieces = []
+    while index < len(starts) and starts[index] < end:
+        pieces.append((max(starts[index], start), min(ends[index], end)))
+        index += 1
+    return pieces
 
 
 # --- the calculation ---------------------------------------------------------------------
@@ -585,76 +729,68 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
     methodology and ``now``: it must be ``unavailability_by_service(inputs.incidents,
     inputs.period, inputs.params, inputs.now)``, and is checked for period, ``now`` and
     counted impacts and statuses.
+
+    The hot path (a reviewer batch, the membership estimate) works on the epoch seconds
+    the inputs carry and records nothing per row; the breakdowns are rebuilt on demand.
     """
     params = inputs.params
-    period_start, period_end = inputs.period.to_seconds()
+    period_start, period_end = inputs.period_s
     if unavailability is None:
         unavailability = unavailability_by_service(
             inputs.incidents, inputs.period, params, inputs.now
         )
     else:
-        unavailability._check_matches(
-            (period_start, period_end), to_epoch_seconds(inputs.now), params
-        )
+        unavailability._check_matches(inputs.period_s, inputs.now_s, params)
     by_service = unavailability._by_service
-    # Inputs are validated on construction; this is to_epoch_seconds without the check.
-    epoch, second = EPOCH, ONE_SECOND
     cited: set[str] = set()
+    bisect = bisect_right  # a local name: looked up hundreds of times per claim
 
     # Rules 2 and 3: slots.
-    slot_rows: list[_SlotRow] = []
     clipped_slots: list[SecondsInterval] = []
     verified_pieces: list[SecondsInterval] = []
     for slot in inputs.slots:
-        start = (slot.start - epoch) // second
-        end = (slot.end - epoch) // second
+        start = slot.start_s
+        end = slot.end_s
         # Rule 2: slots are clipped to the claim period first.
         if start < period_start:
             start = period_start
         if end > period_end:
             end = period_end
         if start >= end:
-            slot_rows.append((slot, start, start, [], _NO_REFERENCES))
             continue
         clipped_slots.append((start, end))
-        pieces: list[SecondsInterval] = []
-        references: set[str] | frozenset[str] = _NO_REFERENCES
-        contributing_services = 0
         for service in slot.services:
-            service_pieces = by_service.get(service)
-            if service_pieces is None:
+            calendar = by_service.get(service)
+            if calendar is None:
                 continue
-            starts, ends, members = service_pieces
+            starts, ends = calendar[0], calendar[1]
             # Rule 12: only a piece ending strictly after the slot start can meet it.
-            index = bisect_right(ends, start)
+            index = bisect(ends, start)
             count = len(starts)
             if index == count or starts[index] >= end:
                 continue
-            contributing_services += 1
-            if references is _NO_REFERENCES:
-                references = set()
             while index < count and starts[index] < end:
                 piece_start = starts[index]
                 piece_end = ends[index]
-                # Rule 2: the slot's intersection with U(s).
-                pieces.append(
+                # Rule 2: the slot's intersection with U(s); the union comes below.
+                verified_pieces.append(
                     (
                         piece_start if piece_start > start else start,
                         piece_end if piece_end < end else end,
                     )
                 )
-                # Rule 11: incidents meeting the slot for a service both list.
-                for member_start, member_end, reference in members[index]:
-                    if member_start < end and member_end > start:
-                        references.add(reference)
                 index += 1
-        if contributing_services > 1:
-            # Rule 2: the union over the slot's services (their U(s) may overlap).
-            pieces = merge_seconds(pieces)
-        if pieces:
-            verified_pieces.extend(pieces)
-            cited.update(references)
-        slot_rows.append((slot, start, end, pieces, references))
+            # Rule 11: incidents meeting the slot for a service both list: those covering
+            # its start, and those starting inside it (``_cite``, inlined: it is hot).
+            bounds = calendar[2]
+            index = bisect(bounds, start) - 1
+            if index >= 0:
+                cited |= calendar[3][index]
+            incident_starts = calendar[4]
+            low = bisect(incident_starts, start)
+            high = bisect_left(incident_starts, end, low)
+            if low < high:
+                cited.update(calendar[5][low:high])
 
     # Rule 3: declared time is the union of the clipped slots, never a sum.
     declared_seconds = sum(end - start for start, end in merge_seconds(clipped_slots))
@@ -665,71 +801,53 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
     # Rules 4, 5 and 7: consultations.
     loss_outcomes = params.loss_outcomes
     catch_up_per_service = params.catch_up_minutes
-    consultation_rows: list[_ConsultationRow] = []
     loss_intervals: list[SecondsInterval] = []
     revenue_loss = _ZERO_EUR
     catch_up_minutes_total = 0
     affected_count = 0
     for consultation in inputs.consultations:
-        start = (consultation.start - epoch) // second
-        end = start + 60 * consultation.duration_minutes
-        # Rule 4: only consultations whose start lies in the claim period count.
-        if start < period_start or start >= period_end:
-            consultation_rows.append(_outside_period_row(consultation, start, end))
+        start = consultation.start_s
+        end = consultation.end_s
+        # Rule 4: only consultations whose start lies in the claim period count; a
+        # zero-length one meets nothing (rule 12).
+        if start < period_start or start >= period_end or start >= end:
             continue
-        affecting: list[str] | None = None
-        references = _NO_REFERENCES
-        if start < end:  # a zero-length consultation meets nothing (rule 12)
-            for service in consultation.services:
-                service_pieces = by_service.get(service)
-                if service_pieces is None:
-                    continue
-                starts, ends, members = service_pieces
-                index = bisect_right(ends, start)
-                count = len(starts)
-                # Rule 4 (with rule 12): [start, end) meets U(s) over a positive length.
-                if index == count or starts[index] >= end:
-                    continue
-                if affecting is None:
-                    affecting = [service]
-                    references = set()
-                else:
-                    affecting.append(service)
-                # Rule 11: incidents meeting an affected consultation for a service
-                # both the consultation needed and the incident lists.
-                while index < count and starts[index] < end:
-                    for member_start, member_end, reference in members[index]:
-                        if member_start < end and member_end > start:
-                            references.add(reference)
-                    index += 1
-        if affecting is None:
-            consultation_rows.append(_not_affected_row(consultation, start, end))
+        catch_up = 0
+        affected = False
+        for service in consultation.services:
+            calendar = by_service.get(service)
+            if calendar is None:
+                continue
+            ends = calendar[1]
+            index = bisect(ends, start)
+            # Rule 4 (with rule 12): [start, end) meets U(s) over a positive length.
+            if index == len(ends) or calendar[0][index] >= end:
+                continue
+            affected = True
+            catch_up += catch_up_per_service.get(service, 0)
+            # Rule 11: incidents meeting an affected consultation for a service both the
+            # consultation needed and the incident lists (``_cite``, inlined).
+            bounds = calendar[2]
+            index = bisect(bounds, start) - 1
+            if index >= 0:
+                cited |= calendar[3][index]
+            incident_starts = calendar[4]
+            low = bisect(incident_starts, start)
+            high = bisect_left(incident_starts, end, low)
+            if low < high:
+                cited.update(calendar[5][low:high])
+        if not affected:
             continue
         affected_count += 1
-        cited.update(references)
-        loss = _ZERO_EUR
-        catch_up = 0
-        reason = ConsultationReason.AFFECTED_NO_COMPENSATION
         outcome = consultation.outcome
         # Rule 5: the fee of an affected consultation with a revenue-loss outcome.
         if outcome in loss_outcomes:
-            loss = consultation.fee
-            revenue_loss += loss
+            revenue_loss += consultation.fee
             loss_intervals.append((start, end))
-            reason = ConsultationReason.LOSS
         # Rule 7: catch-up minutes of every needed service whose U(s) meets it. Not on top
         # of a fee, should a methodology ever count "completed" as a loss: no double pay.
         elif outcome == COMPLETED:
-            for service in affecting:
-                catch_up += catch_up_per_service.get(service, 0)
-            if catch_up:
-                catch_up_minutes_total += catch_up
-                reason = ConsultationReason.CATCH_UP
-        if len(affecting) > 1:
-            affecting.sort()
-        consultation_rows.append(
-            (consultation, start, end, reason, tuple(affecting), references, loss, catch_up)
-        )
+            catch_up_minutes_total += catch_up
 
     # Rule 6: the time of revenue-loss consultations is already paid by their fee.
     if loss_intervals:
@@ -749,27 +867,26 @@ def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = N
     revenue_loss = revenue_loss.quantize(_CENT, rounding=ROUND_HALF_UP)
 
     return ClaimResult(
-        methodology=params.version,
-        hourly_rate=params.hourly_rate,
-        period=inputs.period,
-        declared_seconds=declared_seconds,
-        verified_seconds=verified_seconds,
+        params.version,
+        params.hourly_rate,
+        inputs.period,
+        declared_seconds,
+        verified_seconds,
         # Rule 3: unverified time is shown, never paid.
-        unverified_seconds=declared_seconds - verified_seconds,
-        slot_lost_seconds=slot_lost_seconds,
-        catch_up_seconds=catch_up_seconds,
-        lost_seconds=lost_seconds,
-        time_value=time_value,
-        revenue_loss=revenue_loss,
+        declared_seconds - verified_seconds,
+        slot_lost_seconds,
+        catch_up_seconds,
+        lost_seconds,
+        time_value,
+        revenue_loss,
         # Rule 9: total = time value + revenue loss.
-        total=time_value + revenue_loss,
-        affected_consultations=affected_count,
+        time_value + revenue_loss,
+        affected_count,
         # Rule 11: every cited incident, sorted for the dossier and the JSON summary.
-        cited_incidents=tuple(sorted(cited)),
-        _verified=verified,
-        _slot_rows=slot_rows,
-        _consultation_rows=consultation_rows,
-        _unavailability=unavailability,
+        tuple(sorted(cited)),
+        verified,
+        inputs,
+        unavailability,
     )
 
 

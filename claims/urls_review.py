@@ -3,7 +3,7 @@ Every one of them answers 404 to anyone who is not a reviewer."""
 
 from django.urls import path
 
-from claims.views import review
+from claims.views import membership, review
 
 app_name = "review"
 
@@ -21,6 +21,9 @@ urlpatterns = [
         name="version_dossier",
     ),
     path("batches/", review.batches, name="batches"),
+    path("membership/", membership.membership_page, name="membership"),
+    path("membership/estimate.csv", membership.membership_csv, name="membership_csv"),
+    path("membership/estimate.pdf", membership.membership_pdf, name="membership_pdf"),
     path("batches/from-filter/", review.batch_from_filter, name="batch_from_filter"),
     path("batches/from-selection/", review.batch_from_selection, name="batch_from_selection"),
     path("batches/<int:pk>/", review.batch_view, name="batch"),

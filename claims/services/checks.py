@@ -3,9 +3,10 @@
 Called after every submission and resubmission, and again for every claim when the
 calendar may have changed (the "calendar changed since" flag): from the review list's
 "Recompute the checks" button (a background task) or ``manage.py review_checks``.
-Claims are read in chunks, ordered by period, so today's calendar is loaded once per period
-and ``U(s)`` is built once per period and methodology: 40,000 claims of one month cost one
-calendar query per chunk and the pure calculation.
+Claims are streamed in one pass (a server-side cursor), ordered by period, so today's
+calendar is loaded once per period and ``U(s)`` is built once per period and methodology:
+40,000 claims of one month cost one claims query, one calendar query and the pure
+calculation, in flat memory.
 """
 
 from __future__ import annotations
@@ -81,44 +82,50 @@ def claim_checks_refresh(
     """(Re)compute the checks of the given submitted claims (all by default); returns how
     many were computed. ``progress(done)`` is called after each chunk."""
     now = now or timezone.now()
-    ids = list(
-        _claims_to_check(claim_ids, only_missing)
-        .order_by("period_start", "period_end", "pk")
-        .values_list("pk", flat=True)
-    )
     service_ids = dict(Service.objects.values_list("slug", "pk"))
     calendar = _Calendar(now)
+    # One streaming pass (a server-side cursor on PostgreSQL), in period order so that
+    # today's calendar and U(s) are built once per period: memory stays flat whatever
+    # the number of claims, and no list of ids is held.
+    rows = (
+        _claims_to_check(claim_ids, only_missing)
+        .order_by("period_start", "period_end", "pk")
+        .values_list("pk", "snapshot", "submitted_at")
+        .iterator(chunk_size=CHUNK)
+    )
     done = 0
-    for offset in range(0, len(ids), CHUNK):
-        chunk = ids[offset : offset + CHUNK]
-        rows = (
-            Claim.objects.filter(pk__in=chunk)
-            .order_by("period_start", "period_end", "pk")
-            .values_list("pk", "snapshot", "submitted_at")
+    checks, links = [], []
+    for pk, snapshot, submitted_at in rows:
+        incidents, unavailability = calendar.for_snapshot(snapshot)
+        found = snapshot_checks(
+            snapshot, incidents=incidents, now=now, unavailability=unavailability
         )
-        checks, links = [], []
-        for pk, snapshot, submitted_at in rows:
-            incidents, unavailability = calendar.for_snapshot(snapshot)
-            found = snapshot_checks(
-                snapshot, incidents=incidents, now=now, unavailability=unavailability
+        flags = {column: found.has(code) for code, column in STORED_FLAGS.items()}
+        checks.append(
+            ClaimCheck(
+                claim_id=pk,
+                details=found.details,
+                claim_submitted_at=submitted_at,
+                computed_at=now,
+                **flags,
             )
-            flags = {column: found.has(code) for code, column in STORED_FLAGS.items()}
-            checks.append(
-                ClaimCheck(
-                    claim_id=pk,
-                    details=found.details,
-                    claim_submitted_at=submitted_at,
-                    computed_at=now,
-                    **flags,
-                )
-            )
-            links.extend(
-                (pk, service_ids[slug]) for slug in sorted(found.services) if slug in service_ids
-            )
-        _store(checks, links)
-        done += len(checks)
-        if progress is not None:
-            progress(done)
+        )
+        links.extend(
+            (pk, service_ids[slug]) for slug in sorted(found.services) if slug in service_ids
+        )
+        if len(checks) == CHUNK:
+            done = _flush(checks, links, done, progress)
+            checks, links = [], []
+    if checks:
+        done = _flush(checks, links, done, progress)
+    return done
+
+
+def _flush(checks: list[ClaimCheck], links: list[tuple[int, int]], done: int, progress) -> int:
+    _store(checks, links)
+    done += len(checks)
+    if progress is not None:
+        progress(done)
     return done
 
 
