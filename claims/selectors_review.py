@@ -31,6 +31,7 @@ from claims.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentil
 from claims.models import (
     AuditEntry,
     Batch,
+    BatchClaim,
     BatchOutput,
     Claim,
     ClaimCheck,
@@ -39,6 +40,7 @@ from claims.models import (
     ClaimVersion,
     Decision,
 )
+from claims.riziv import format_riziv
 from outages.models import Service
 
 PAGE_SIZE = 50
@@ -286,6 +288,11 @@ def _per_month(claims: QuerySet[Claim]) -> list[ChartBar]:
 class ReviewRow:
     claim: Claim
     flags: list = field(default_factory=list)
+    #: A frozen batch's line: the doctor and status as they were when it was frozen
+    #: (``BatchClaim.export_row``), so that its dossier says the same thing every day.
+    frozen_doctor: str = ""
+    frozen_riziv: str = ""
+    frozen_status: str = ""
 
     @property
     def checked(self) -> bool:
@@ -593,7 +600,28 @@ def batch_summary_rows(summary: BatchSummary, *, size: int) -> Iterator[list[Rev
         )
         part.append(ReviewRow(claim=claim, flags=flag_reasons(details)))
         if len(part) == size:
-            yield part
+            yield _with_frozen_lines(summary.batch, part)
             part = []
     if part:
-        yield part
+        yield _with_frozen_lines(summary.batch, part)
+
+
+def _with_frozen_lines(batch: Batch, part: list[ReviewRow]) -> list[ReviewRow]:
+    """A frozen batch's lines say who and what each claim was when it was frozen (one query
+    per part); a batch frozen before export rows were stored shows its claims as they are."""
+    if not batch.is_frozen:
+        return part
+    stored = dict(
+        BatchClaim.objects.filter(
+            batch=batch, claim_id__in=[row.claim.pk for row in part], export_row__isnull=False
+        ).values_list("claim_id", "export_row")
+    )
+    labels = dict(ClaimStatus.choices)
+    for row in part:
+        values = stored.get(row.claim.pk)
+        if values:
+            # Columns of claims.exports.export_rows: id, doctor, riziv, from, to, status, ...
+            row.frozen_doctor = values[1]
+            row.frozen_riziv = format_riziv(values[2])
+            row.frozen_status = str(labels.get(values[5], values[5]))
+    return part

@@ -39,6 +39,7 @@ from claims.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.pdf_merge import StreamingPdfMerger
 from claims.permissions import is_reviewer
+from claims.riziv import format_riziv
 from claims.selectors_review import (
     batch_claims,
     batch_summary,
@@ -287,9 +288,13 @@ def _stored_dossier(member: BatchClaim, claim: Claim):
         raise ValueError(DOSSIER_ALTERED.format(claim=claim.pk)) from error
 
 
-def _bookmark(claim: Claim) -> str:
+def _bookmark(member: BatchClaim, claim: Claim) -> str:
+    # A frozen batch names the doctor as they were when it was frozen.
+    name, riziv = claim.doctor.user.get_full_name(), claim.doctor.riziv_display
+    if member.export_row:
+        name, riziv = member.export_row[1], format_riziv(member.export_row[2])
     return (
-        f"#{claim.pk} {claim.doctor.user.get_full_name()} ({claim.doctor.riziv_display}) "
+        f"#{claim.pk} {name} ({riziv}) "
         f"{claim.period_start.isoformat()} – {claim.period_end.isoformat()}"
     )
 
@@ -326,7 +331,7 @@ def _build_dossier(output: BatchOutput, path: Path) -> None:
             merger.append(io.BytesIO(part), title=str(_("Summary")) if index == 0 else "")
         for done, (member, claim) in enumerate(_members(batch), start=1):
             with _stored_dossier(member, claim) as source:
-                merger.append(source, title=_bookmark(claim))
+                merger.append(source, title=_bookmark(member, claim))
             if done % step == 0:
                 _progress(output.pk, progress_done=done)
         merger.finish()

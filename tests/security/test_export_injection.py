@@ -7,8 +7,10 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from dossier_example import pdf_text
 from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from claims.services.batches import batch_create, batch_freeze, batch_output_start
 
@@ -81,3 +83,24 @@ def test_a_frozen_batch_exports_tomorrow_what_it_exported_today(
     with zipfile.ZipFile(output.file.path) as archive:
         manifest = list(csv.reader(io.StringIO(archive.read("claims.csv").decode())))
     assert manifest == today
+
+
+def test_a_frozen_batchs_dossier_names_the_doctor_as_frozen(monkeypatch, reviewer):
+    use_fast_dossiers(monkeypatch, pages=1)
+    recip_e_outage()
+    claim = submitted_claim(slots=((15, 8, 0, 15, 9, 0),), cancelled=())
+    user = claim.doctor.user
+    user.first_name, user.last_name = "Frozen", "Name"
+    user.save(update_fields=["first_name", "last_name"])
+    batch = _frozen(reviewer, claim)
+    user.first_name, user.last_name = "Renamed", "Later"
+    user.save(update_fields=["first_name", "last_name"])
+    output = batch_output_start(batch=batch, kind="dossier", user=reviewer, language="en")
+    with output.file.open("rb") as stored:
+        pdf = stored.read()
+    summary = " ".join(pdf_text(pdf).split())  # the table wraps long cells
+    assert "Frozen Name" in summary
+    assert "Renamed" not in summary
+    outline = [item.title for item in PdfReader(io.BytesIO(pdf)).outline]
+    assert any("Frozen Name" in title for title in outline)
+    assert not any("Renamed" in title for title in outline)
