@@ -36,7 +36,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint node_modules
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
@@ -64,3 +64,9 @@ clean:
 .PHONY: bench-review
 bench-review: venv
 	$(BIN)/python tests/benchmarks/bench_review.py
+
+# Test-only JavaScript (axe-core, which the browser tests load from disk into each page),
+# pinned in package-lock.json; reinstalled only when the lock changes.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@

@@ -227,3 +227,9 @@ LOGGING = {
     # Quiet by default: commands print their own results; these log every step at INFO.
     "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
 }
+
+# --- Accessibility and newcomers' paths (issue 14) -----------------------------------
+# Where the accessibility statement (/accessibility/) asks people to report a barrier.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "accessibility@absym-bvas.be")
+if "@" not in CONTACT_EMAIL:
+    raise ImproperlyConfigured(f"CONTACT_EMAIL={CONTACT_EMAIL!r} is not an e-mail address.")
