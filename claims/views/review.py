@@ -28,7 +28,7 @@ from claims.forms.review import (
     DecisionForm,
     ReviewFilterForm,
 )
-from claims.models import Batch, BatchOutput, Claim, ClaimVersion
+from claims.models import Batch, BatchOutput, Claim, ClaimVersion, Outcome
 from claims.permissions import reviewer_required
 from claims.selectors_review import (
     REVIEWABLE,
@@ -37,6 +37,7 @@ from claims.selectors_review import (
     batch_list,
     claim_for_review,
     claim_ids_reviewable,
+    claim_neighbours,
     claim_review,
     review_claims,
     review_list,
@@ -184,11 +185,29 @@ def bulk_decide(request):
     except ValidationError as error:
         _flash_errors(request, error.messages)
     else:
-        messages.success(
-            request,
-            _("Decision recorded on %(count)s claims.") % {"count": len(outcome.decided)},
-        )
+        if outcome.decided:
+            messages.success(
+                request,
+                _("Decision recorded on %(count)s claims: %(claims)s.")
+                % {
+                    "count": len(outcome.decided),
+                    "claims": _claim_numbers(record.claim for record in outcome.decided),
+                },
+            )
+        if outcome.unchanged:
+            messages.info(
+                request,
+                _("Already “%(status)s”, left as they were: %(claims)s.")
+                % {
+                    "status": outcome.unchanged[0].get_status_display(),
+                    "claims": _claim_numbers(outcome.unchanged),
+                },
+            )
     return redirect(back)
+
+
+def _claim_numbers(claims) -> str:
+    return ", ".join(f"#{claim.pk}" for claim in claims)
 
 
 @reviewer_required
@@ -218,7 +237,17 @@ def _claim_or_404(pk: int) -> Claim:
 
 
 def _render_claim(request, claim: Claim, form: DecisionForm, status: int = 200):
-    ctx = {"review": claim_review(claim=claim), "claim": claim, "form": form}
+    # The list's filters and sort travel in the query string, so that previous/next walk
+    # the list the reviewer came from.
+    filter_form, _services = _filter_form(request.GET)
+    ctx = {
+        "review": claim_review(claim=claim),
+        "claim": claim,
+        "form": form,
+        "query": _filter_query(request.GET, without=()),
+        "neighbours": claim_neighbours(claim=claim, filters=filter_form.filters()),
+        "outcome_labels": dict(Outcome.choices),
+    }
     return render(request, "claims/review/claim.html", ctx, status=status)
 
 
@@ -246,8 +275,13 @@ def claim_decide_view(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Decision recorded on claim #%(id)s.") % {"id": claim.pk})
-            return redirect("review:claim", pk=claim.pk)
-    return _render_claim(request, _claim_or_404(pk), form, status=400)
+            query = _filter_query(request.GET, without=())
+            return redirect(
+                reverse("review:claim", args=[claim.pk]) + (f"?{query}" if query else "")
+            )
+    # A refused decision re-shows the page with the form's messages (not an error page):
+    # the reviewer corrects the reason and sends it again.
+    return _render_claim(request, _claim_or_404(pk), form)
 
 
 @reviewer_required
