@@ -233,3 +233,7 @@ LOGGING = {
 CONTACT_EMAIL = env_str("CONTACT_EMAIL", "accessibility@absym-bvas.be")
 if "@" not in CONTACT_EMAIL:
     raise ImproperlyConfigured(f"CONTACT_EMAIL={CONTACT_EMAIL!r} is not an e-mail address.")
+# django-tasks-db under this project's translated names (config/apps.py): same app and tables.
+INSTALLED_APPS = [
+    "config.apps.TasksDatabaseConfig" if app == "django_tasks_db" else app for app in INSTALLED_APPS
+]

@@ -6,13 +6,14 @@ import hashlib
 import re
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
@@ -86,9 +87,12 @@ def calendar(request):
     month_data = calendar_month(year=year, month=month, selected=selected, services=services)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
-    feed_url = reverse("outages:feed")
+    # The feed is read by calendar programs, which send no language: the link says the
+    # page's, so that a subscription from an English page is named in English.
+    feed_query = {"lang": get_language()}
     if selected is not None:
-        feed_url += "?" + urlencode({"service": selected.slug})
+        feed_query["service"] = selected.slug
+    feed_url = reverse("outages:feed") + "?" + urlencode(feed_query)
     ctx = {
         "cal": month_data,
         "month_value": f"{year:04d}-{month:02d}",
@@ -142,9 +146,17 @@ def calendar_feed(request):
     304 to a conditional request, and its body is kept in the cache until it changes, so
     a large calendar is rendered once per change rather than once per subscriber.
     """
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = get_language()
+    with translation.override(language):
+        return _calendar_feed(request, language)
+
+
+def _calendar_feed(request, language: str):
     services = service_list()
     selected = _selected_service(request, services)
-    version = (get_language(), feed_version(service=selected))
+    version = (language, feed_version(service=selected))
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
     not_modified = get_conditional_response(request, etag=etag)
