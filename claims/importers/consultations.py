@@ -19,6 +19,7 @@ from claims.selectors import fee_table
 from claims.services.declarations import (
     consultation_time_errors,
     unknown_code_message,
+    unknown_code_with_fee_warning,
 )
 from outages.intervals import BRUSSELS
 from outages.models import Service
@@ -92,6 +93,11 @@ class ConsultationImporter(DeclarationImporter):
         if problems:
             raise RowProblems(problems)
         return ConsultationRecord(start, duration, code, fee, tuple(services), outcome)
+
+    def warn(self, record):
+        if self.fees.fee(record.code, record.start.astimezone(BRUSSELS).date()) is None:
+            return [unknown_code_with_fee_warning(record.code, record.start)]
+        return []
 
     def key(self, record):
         return (record.start, record.code)

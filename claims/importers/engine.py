@@ -58,6 +58,8 @@ class PreviewRow:
     cells: dict[str, str]
     status: str = RowStatus.NEW
     errors: list[RowError] = field(default_factory=list)
+    # Accepted, but worth a look before confirming (e.g. a code the nomenclature lacks).
+    warnings: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     record: Any = None
     existing: Any = None
@@ -102,6 +104,10 @@ class Importer:
         """Names of the fields that would change; empty when unchanged."""
         raise NotImplementedError
 
+    def warn(self, record: Any) -> list[str]:
+        """What to point out about a valid row without refusing it."""
+        return []
+
     def refuse(self, record: Any, status: str, existing: Any) -> list[tuple[str | None, str]]:
         """Problems that depend on the row's fate (a locked period refuses a write)."""
         return []
@@ -128,6 +134,10 @@ class ImportPreview:
     @property
     def is_valid(self) -> bool:
         return not self.errors
+
+    @property
+    def warning_rows(self) -> int:
+        return sum(1 for row in self.rows if row.warnings and row.status != RowStatus.ERROR)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -223,6 +233,8 @@ def preview(importer: Importer, data: bytes, *, max_bytes: int | None = None) ->
         if problems:
             row.status = RowStatus.ERROR
             row.errors = [RowError(row.line, column, message) for column, message in problems]
+        else:
+            row.warnings = importer.warn(row.record)
 
     valid = [row for row in result.rows if row.status != RowStatus.ERROR]
     existing = importer.load_existing([row.record for row in valid])

@@ -23,6 +23,7 @@ from claims.selectors import (
     locked_period_for,
     locked_periods,
     month_bounds,
+    nomenclature_fee_on,
     slot_list,
 )
 from claims.services.declarations import (
@@ -32,6 +33,7 @@ from claims.services.declarations import (
     slot_create,
     slot_delete,
     slot_update,
+    unknown_code_with_fee_warning,
 )
 from claims.views.periods import page_period
 from outages.intervals import BRUSSELS
@@ -41,6 +43,16 @@ def _list_url(name: str, moment) -> str:
     """The list of the month holding ``moment``, where the doctor sees what they saved."""
     first, last = month_bounds(moment.astimezone(BRUSSELS).date())
     return f"{reverse(name)}?from={first.isoformat()}&to={last.isoformat()}"
+
+
+def _warn_unknown_code(request, consultation) -> None:
+    """A fee typed for a code the nomenclature lacks is kept, with a word to check it
+    (the CSV preview says the same, row by row)."""
+    day = consultation.start.astimezone(BRUSSELS).date()
+    if nomenclature_fee_on(code=consultation.code, day=day) is None:
+        messages.warning(
+            request, unknown_code_with_fee_warning(consultation.code, consultation.start)
+        )
 
 
 def _save(form, service, **kwargs):
@@ -189,6 +201,7 @@ def consultation_add(request):
         consultation = _save(form, consultation_create, doctor=doctor)
         if consultation is not None:
             messages.success(request, _("The consultation is saved."))
+            _warn_unknown_code(request, consultation)
             if "add_another" in request.POST:
                 return redirect("claims:consultation_add")
             return redirect(_list_url("claims:consultations", consultation.start))
@@ -213,6 +226,8 @@ def consultation_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if _save(form, consultation_update, consultation=consultation) is not None:
             messages.success(request, _("The consultation is saved."))
+            consultation.refresh_from_db(fields=["code", "start"])
+            _warn_unknown_code(request, consultation)
             return redirect(_list_url("claims:consultations", consultation.start))
     return _consultation_form_page(request, form, consultation)
 
