@@ -87,19 +87,47 @@ def slots(request):
 @require_http_methods(["GET", "POST"])
 def slot_add(request):
     doctor = request.user.doctor
-    form = SlotForm(
-        request.POST or None,
-        initial={"services": last_used_services(doctor=doctor, model=AffectedSlot)},
-        adding=True,
-    )
+    initial = {"services": last_used_services(doctor=doctor, model=AffectedSlot)}
+    # "Save and add another" comes back with ?after=<the slot just saved>: the next slot
+    # most often follows it on the same day, with the same services. The page says what
+    # it kept, so a service ticked for the previous slot is not kept silently.
+    previous = _previous_slot(request, doctor)
+    if previous is not None:
+        initial.update(
+            start=previous.next_start,
+            end=previous.next_end_guess,
+            services=list(previous.services.all()),
+        )
+    form = SlotForm(request.POST or None, initial=initial, adding=True)
     if request.method == "POST" and form.is_valid():
         slot = _save(form, slot_create, doctor=doctor)
         if slot is not None:
             messages.success(request, _("The slot is saved."))
             if "add_another" in request.POST:
-                return redirect("claims:slot_add")
+                return redirect(f"{reverse('claims:slot_add')}?after={slot.pk}")
             return redirect(_list_url("claims:slots", slot.start))
-    return render(request, "claims/slot_form.html", {"form": form, "slot": None})
+    ctx = {"form": form, "slot": None, "previous": previous if request.method == "GET" else None}
+    return render(request, "claims/slot_form.html", ctx)
+
+
+def _previous_slot(request, doctor):
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return None
+    slot = (
+        AffectedSlot.objects.filter(doctor=doctor, pk=int(after))
+        .prefetch_related("services")
+        .first()
+    )
+    if slot is None:
+        return None
+    # The next slot starts where this one ended and, as a first guess, lasts as long,
+    # without running into the next day.
+    slot.next_start = slot.end
+    local_end = slot.end.astimezone(BRUSSELS)
+    midnight = (local_end + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    slot.next_end_guess = min(slot.end + (slot.end - slot.start), midnight - timedelta(minutes=1))
+    return slot
 
 
 @doctor_required

@@ -27,6 +27,25 @@
       }
     });
   }
+  // Forms that take long (submitting a claim writes its PDF dossier): once sent, their
+  // buttons are disabled, so a second click cannot send them twice, and a status says
+  // the work is under way. A form sent again after an error is a new page.
+  document.querySelectorAll("form[data-busy-message]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      form.setAttribute("aria-busy", "true");
+      form.querySelectorAll("button[type=submit], input[type=submit]").forEach(function (button) {
+        // Disabled after the submit event has taken the button's name and value.
+        window.setTimeout(function () { button.disabled = true; }, 0);
+      });
+      var status = document.createElement("p");
+      status.className = "form-busy mt-2 mb-0";
+      status.setAttribute("role", "status");
+      status.innerHTML = '<span class="spinner-border spinner-border-sm me-2" aria-hidden="true"></span>';
+      status.appendChild(document.createTextNode(form.dataset.busyMessage));
+      form.appendChild(status);
+    });
+  });
+
   markScrollable();
   var pending = null;
   window.addEventListener("resize", function () {
