@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from claims.importers.declarations import DeclarationImporter
 from claims.importers.engine import ImportPreview, RowProblems, preview
 from claims.importers.fields import parse_datetime, parse_fee, parse_minutes, parse_services
+from claims.importers.vocabulary import parse_outcome
 from claims.models import Consultation, Doctor, Outcome
 from claims.selectors import fee_table
 from claims.services.declarations import (
@@ -73,8 +74,8 @@ class ConsultationImporter(DeclarationImporter):
             services = parse_services(cells["services"], self.known, required=False)
         except ValueError as error:
             problems.append(("services", str(error)))
-        outcome = cells["outcome"].strip().lower()
-        if outcome not in Outcome.values:
+        outcome = parse_outcome(cells["outcome"])
+        if outcome is None:
             problems.append(
                 (
                     "outcome",

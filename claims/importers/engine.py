@@ -83,6 +83,10 @@ class Importer:
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
 
+    def column_name(self, header: str) -> str:
+        """The importer's name for a header cell (a translated header, for instance)."""
+        return header
+
     def prepare(self, rows: list[CsvRow]) -> None:
         """Load what parsing needs (known services, fees…) once, before the rows."""
 
@@ -188,6 +192,13 @@ def preview(importer: Importer, data: bytes, *, max_bytes: int | None = None) ->
     except ImportFileError as error:
         result.file_errors.append(RowError(error.line, None, str(error.message)))
         return result
+    renamed = {column: importer.column_name(column) for column in header}
+    if any(name != column for column, name in renamed.items()):
+        header = [renamed[column] for column in header]
+        csv_rows = [
+            CsvRow(row.line, {renamed.get(k, k): v for k, v in row.cells.items()}, row.extra_cells)
+            for row in csv_rows
+        ]
     missing = [column for column in importer.required_columns if column not in header]
     if missing:
         result.file_errors.append(
