@@ -46,6 +46,21 @@
     });
   });
 
+  // A form sent back with errors: the focus goes to the first field in error, whose
+  // message a screen reader then reads (aria-describedby), or to the form's own alert.
+  // After the load, so that a #fragment's own focus (the skip link's #main) comes first.
+  function focusFirstError() {
+    var invalid = document.querySelector("main [aria-invalid=true], main .is-invalid");
+    var formAlert = document.querySelector("main form .alert-danger");
+    if (invalid && typeof invalid.focus === "function") {
+      invalid.focus();
+    } else if (formAlert) {
+      formAlert.setAttribute("tabindex", "-1");
+      formAlert.focus();
+    }
+  }
+  window.addEventListener("load", function () { window.setTimeout(focusFirstError, 0); });
+
   markScrollable();
   var pending = null;
   window.addEventListener("resize", function () {
