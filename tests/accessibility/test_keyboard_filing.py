@@ -20,7 +20,6 @@ FOCUSED = """() => {
     id: element.id, name: element.getAttribute('name') || '', tag: element.tagName,
     text: (element.innerText || element.value || '').trim().slice(0, 60),
     visible: box.width > 0 && box.height > 0,
-    shadow: style.boxShadow, outline: style.outlineStyle + " " + style.outlineWidth, focusVisible: element.matches(":focus-visible"), focus: element.matches(":focus"),
     ring: style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2
           || style.boxShadow !== 'none',
     invalid: element.getAttribute('aria-invalid'),
