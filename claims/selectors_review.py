@@ -28,6 +28,7 @@ from django.db.models import (
 )
 from django.db.models.functions import FirstValue, Lag, Lead, RowNumber, TruncMonth
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
 from claims.models import (
@@ -554,6 +555,23 @@ class BatchDetail:
 
 def batch_claims(batch: Batch) -> QuerySet[Claim]:
     return Claim.objects.filter(batch_memberships__batch=batch)
+
+
+def batch_status_counts(batch: Batch) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the batch's claims, in the statuses' order (one query):
+    a batch built from an unfiltered list holds rejected claims too, and says so."""
+    counts = dict(batch_claims(batch).order_by().values_list("status").annotate(count=Count("pk")))
+    return [
+        (value, str(label), counts[value])
+        for value, label in ClaimStatus.choices
+        if value in counts
+    ]
+
+
+def batch_file_name(batch: Batch, suffix: str) -> str:
+    """``batch-3-recip-e-january-2024.zip``: the batch's name, not only its number."""
+    name = slugify(batch.name)[:60].strip("-")
+    return f"batch-{batch.pk}-{name}.{suffix}" if name else f"batch-{batch.pk}.{suffix}"
 
 
 def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:

@@ -28,13 +28,15 @@ from claims.forms.review import (
     DecisionForm,
     ReviewFilterForm,
 )
-from claims.models import Batch, BatchOutput, Claim, ClaimVersion, Outcome
+from claims.models import Batch, BatchOutput, Claim, ClaimStatus, ClaimVersion, Outcome
 from claims.permissions import reviewer_required
 from claims.selectors_review import (
     REVIEWABLE,
     batch_claims,
     batch_detail,
+    batch_file_name,
     batch_list,
+    batch_status_counts,
     claim_for_review,
     claim_ids_reviewable,
     claim_neighbours,
@@ -364,6 +366,7 @@ def batch_view(request, pk: int):
     batch = _batch_or_404(pk)
     detail = batch_detail(batch=batch, page_number=request.GET.get("page", 1))
     now = timezone.now()
+    status_counts = batch_status_counts(batch)
     ctx = {
         "detail": detail,
         "batch": batch,
@@ -372,14 +375,26 @@ def batch_view(request, pk: int):
             (kind, label, detail.outputs[kind]) for kind, label in BatchOutput.Kind.choices
         ],
         "list_query": urlencode(batch.filters, doseq=True),
+        "status_counts": status_counts,
+        "other_statuses": any(value != ClaimStatus.SUBMITTED for value, _l, _n in status_counts),
     }
     return render(request, "claims/review/batch.html", ctx)
+
+
+def _confirmed(request, message) -> bool:
+    """Freezing and deleting cannot be undone: the form's box must be ticked."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, message)
+    return False
 
 
 @reviewer_required
 @require_POST
 def batch_freeze_view(request, pk: int):
     batch = _batch_or_404(pk)
+    if not _confirmed(request, _("Tick the box to confirm the freezing: it cannot be undone.")):
+        return redirect("review:batch", pk=batch.pk)
     try:
         batch_freeze(batch=batch, reviewer=request.user)
     except ValidationError as error:
@@ -393,6 +408,8 @@ def batch_freeze_view(request, pk: int):
 @require_POST
 def batch_delete_view(request, pk: int):
     batch = _batch_or_404(pk)
+    if not _confirmed(request, _("Tick the box to confirm the deletion: it cannot be undone.")):
+        return redirect("review:batch", pk=batch.pk)
     try:
         batch_delete(batch=batch, reviewer=request.user)
     except ValidationError as error:
@@ -472,7 +489,7 @@ def batch_output_download(request, pk: int, kind: str):
     response = FileResponse(
         output.file.open("rb"),
         as_attachment=True,
-        filename=f"batch-{batch.pk}-{kind}.{suffix}",
+        filename=batch_file_name(batch, suffix),
         content_type="application/pdf" if suffix == "pdf" else "application/zip",
     )
     response["Cache-Control"] = "private, no-store"
@@ -483,11 +500,11 @@ def batch_output_download(request, pk: int, kind: str):
 @require_GET
 def batch_export_csv(request, pk: int):
     batch = _batch_or_404(pk)
-    return _csv_response(batch_claims(batch), f"batch-{batch.pk}-claims.csv")
+    return _csv_response(batch_claims(batch), batch_file_name(batch, "csv"))
 
 
 @reviewer_required
 @require_GET
 def batch_export_xlsx(request, pk: int):
     batch = _batch_or_404(pk)
-    return _xlsx_response(batch_claims(batch), f"batch-{batch.pk}-claims.xlsx", f"batch {batch.pk}")
+    return _xlsx_response(batch_claims(batch), batch_file_name(batch, "xlsx"), f"batch {batch.pk}")

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 
-from claims.models import ClaimDecision, ClaimStatus, Decision, ReasonCode
+from claims.models import Batch, ClaimDecision, ClaimStatus, Decision, ReasonCode
 from claims.services.review import claim_decide
 
 pytestmark = pytest.mark.django_db
@@ -131,3 +131,37 @@ def test_a_bulk_decision_names_the_claims_already_in_that_state(claims, english,
     # One decision on the claim approved before, not two.
     assert ClaimDecision.objects.filter(claim=claims[0]).count() == 1
     assert {c.status for c in claims[0].__class__.objects.all()} == {ClaimStatus.APPROVED}
+
+
+def test_a_batch_says_what_it_holds_by_status_and_asks_before_freezing_or_deleting(
+    claims, english, reviewer
+):
+    claim_decide(
+        claim=claims[1],
+        reviewer=reviewer,
+        decision=Decision.REJECT,
+        reason_code=ReasonCode.DUPLICATE,
+        text="Twice.",
+    )
+    english.post(reverse("review:batch_from_filter"), {"name": "Recip-e, January 2024"})
+    batch = Batch.objects.get()
+    page = english.get(reverse("review:batch", args=[batch.pk])).content.decode()
+    statuses = page[page.index('id="batch-statuses"') :]
+    assert "Submitted: <strong>2</strong>" in statuses
+    assert "Rejected: <strong>1</strong>" in statuses
+    assert 'id="batch-status-warning"' in statuses
+
+    # Without the box ticked, nothing happens, and the page says why.
+    response = english.post(reverse("review:batch_freeze", args=[batch.pk]), follow=True)
+    assert "Tick the box to confirm the freezing" in response.content.decode()
+    batch.refresh_from_db()
+    assert not batch.is_frozen
+    english.post(reverse("review:batch_delete", args=[batch.pk]))
+    assert Batch.objects.filter(pk=batch.pk).exists()
+
+    english.post(reverse("review:batch_freeze", args=[batch.pk]), {"confirm": "yes"})
+    batch.refresh_from_db()
+    assert batch.is_frozen
+    export = english.get(reverse("review:batch_export_csv", args=[batch.pk]))
+    expected = f'filename="batch-{batch.pk}-recip-e-january-2024.csv"'
+    assert expected in export["Content-Disposition"]
