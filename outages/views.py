@@ -194,7 +194,7 @@ def import_upload(request):
         tokens = request.session.get(SESSION_IMPORTS, [])
         request.session[SESSION_IMPORTS] = [*tokens[-19:], pending.token]
         return redirect("outages:import_detail", token=pending.token)
-    ctx = {"form": form, "imports": recent_imports()}
+    ctx = {"form": form, "imports": recent_imports(), "services": service_list()}
     return render(request, "outages/import_upload.html", ctx)
 
 
@@ -220,6 +220,8 @@ def import_detail(request, token: str):
         and not preview.get("error_count")
         and bool(pending.stored_file),
         "rows_cut": preview.get("row_count", 0) > len(preview.get("rows", [])),
+        # A binary or headerless file has errors on no line: no "rows below" to fix.
+        "error_lines": any(error.get("line") for error in preview.get("errors", [])),
         "record": pending.import_record,
     }
     return render(request, "outages/import_detail.html", ctx)
