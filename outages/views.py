@@ -37,6 +37,7 @@ from outages.selectors import (
     feed_entries,
     feed_version,
     incident_with_history,
+    months_with_incidents,
     pending_import_for,
     recent_imports,
     service_list,
@@ -81,7 +82,15 @@ def _calendar_url(year: int, month: int, service: Service | None) -> str:
 @require_GET
 def calendar(request):
     """The month calendar, its figures per service and a chart of downtime per day."""
-    year, month = _month_from(request)
+    incident_months = months_with_incidents()
+    if request.GET.get("month", "").strip() or not incident_months:
+        year, month = _month_from(request)
+    else:
+        # No month asked: the latest month with incidents (not in the future), not an
+        # empty current month.
+        today = timezone.localdate()
+        latest = next((m for m in incident_months if m <= today), incident_months[0])
+        year, month = latest.year, latest.month
     services = service_list()
     selected = _selected_service(request, services)
     month_data = calendar_month(year=year, month=month, selected=selected, services=services)
@@ -94,6 +103,7 @@ def calendar(request):
         feed_query["service"] = selected.slug
     feed_url = reverse("outages:feed") + "?" + urlencode(feed_query)
     ctx = {
+        "incident_months": incident_months,
         "cal": month_data,
         "month_value": f"{year:04d}-{month:02d}",
         "previous_url": _calendar_url(*previous, selected),
