@@ -193,13 +193,14 @@ def consultations(request):
     )
 
 
-def _consultation_form_page(request, form, consultation):
+def _consultation_form_page(request, form, consultation, continued_from=None):
     return render(
         request,
         "claims/consultation_form.html",
         {
             "form": form,
             "consultation": consultation,
+            "continued_from": continued_from,
             "fees": fee_table().as_json(),
             "locked": (
                 locked_period_for(consultation.start, locked_periods(doctor=request.user.doctor))
@@ -233,7 +234,9 @@ def consultation_add(request):
             if "add_another" in request.POST:
                 return redirect("claims:consultation_add")
             return redirect(_list_url("claims:consultations", consultation.start))
-    return _consultation_form_page(request, form, None)
+    # Say what the form took from the last consultation, so nothing is kept silently.
+    shown = latest if request.method == "GET" else None
+    return _consultation_form_page(request, form, None, continued_from=shown)
 
 
 @doctor_required

@@ -64,3 +64,11 @@ def test_the_csv_preview_warns_on_that_row_and_still_imports(client_en, doctor):
     rows = re.findall(r'<tr class="import-\w+">(.*?)</tr>', text, re.S)
     assert [WARNING in row for row in rows] == [False, True]
     assert 'name="token"' in text  # the import stays possible
+
+
+def test_the_next_consultation_form_says_what_it_took_from_the_last_one(client_en, doctor):
+    _post(client_en, "101076", "31.81")
+    page = client_en.get("/claims/consultations/new/").content.decode()
+    kept = page[page.index('id="kept-from-previous"') :]
+    assert "Monday 15 January 2024 at 09:40" in kept
+    assert "(20 min)" in kept and "(101076)" in kept
