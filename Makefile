@@ -43,7 +43,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+test: lint node_modules
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
 	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
@@ -108,3 +108,9 @@ capacity: venv
 .PHONY: bench-bulk
 bench-bulk: venv
 	$(BIN)/python tests/benchmarks/bench_bulk.py
+
+# Test-only JavaScript (axe-core, which the browser tests load from disk into each page),
+# pinned in package-lock.json; reinstalled only when the lock changes.
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@

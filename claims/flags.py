@@ -103,6 +103,10 @@ def _meets(start: datetime, end: datetime, spans: Iterable[tuple[datetime, datet
     return any(start < span_end and span_start < end for span_start, span_end in spans)
 
 
+#: Public name of the half-open "meets" rule, for the review page's evidence rows.
+meets_any = _meets
+
+
 def outside_slots_flag(snapshot: dict) -> dict | None:
     """Affected consultations that meet no declared slot: the doctor says the outage hit
     the consultation but declared no lost time around it."""

@@ -380,10 +380,18 @@ def latest_declaration_start(*, doctor: Doctor) -> datetime | None:
 
 
 def default_period(
-    *, doctor: Doctor, claims: list[Claim] | None = None, today: date | None = None
+    *,
+    doctor: Doctor,
+    claims: list[Claim] | None = None,
+    today: date | None = None,
+    prefer_submitted: bool = False,
 ) -> tuple[date, date]:
     """The period a doctor most likely wants to see: their open draft, else the month of
-    their latest declaration (when it is not submitted yet), else this month."""
+    their latest declaration (when it is not submitted yet), else this month.
+
+    ``prefer_submitted`` (the dashboard): when that latest declaration is in a submitted
+    claim, that claim's period rather than an empty month, so that right after submitting
+    the doctor sees the claim, not "0.00 EUR" as if it had vanished."""
     today = today or timezone.localdate()
     claims = list(doctor_claims(doctor=doctor)) if claims is None else claims
     drafts = [claim for claim in claims if claim.status == ClaimStatus.DRAFT]
@@ -393,8 +401,12 @@ def default_period(
     if latest is not None:
         first, last = month_bounds(latest.astimezone(BRUSSELS).date())
         submitted = [c for c in claims if c.status != ClaimStatus.DRAFT]
-        if not any(c.period_start <= last and first <= c.period_end for c in submitted):
+        covering = [c for c in submitted if c.period_start <= last and first <= c.period_end]
+        if not covering:
             return first, last
+        if prefer_submitted:
+            latest_claim = max(covering, key=lambda c: (c.submitted_at or c.created_at, c.pk))
+            return latest_claim.period_start, latest_claim.period_end
     return month_bounds(today)
 
 
@@ -453,7 +465,9 @@ class Dashboard:
 def doctor_dashboard(*, doctor: Doctor, today: date | None = None) -> Dashboard:
     """What the doctor's first screen answers: what have I lost, what do I do next."""
     claims = list(doctor_claims(doctor=doctor))
-    first_day, last_day = default_period(doctor=doctor, claims=claims, today=today)
+    first_day, last_day = default_period(
+        doctor=doctor, claims=claims, today=today, prefer_submitted=True
+    )
     current = next(
         (c for c in claims if (c.period_start, c.period_end) == (first_day, last_day)), None
     )

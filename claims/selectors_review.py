@@ -18,14 +18,17 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
     Exists,
+    F,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    Window,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import FirstValue, Lag, Lead, RowNumber, TruncMonth
 from django.utils import timezone
+from django.utils.text import slugify
 
 from claims.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
 from claims.models import (
@@ -41,6 +44,7 @@ from claims.models import (
     Decision,
 )
 from claims.riziv import format_riziv
+from claims.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
 from outages.models import Service
 
 PAGE_SIZE = 50
@@ -450,6 +454,52 @@ class ClaimReview:
     versions: list[ClaimVersion]
     batches: list[Batch]
     threshold: Decimal | None
+    slots: list[SlotEvidence] = field(default_factory=list)
+    consultations: list[ConsultationEvidence] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """Where a claim stands in the review list as filtered and sorted: previous and next."""
+
+    previous_id: int | None
+    next_id: int | None
+    position: int | None
+    count: int
+
+
+def claim_neighbours(*, claim: Claim, filters: ReviewFilters) -> Neighbours:
+    """The claims before and after this one in the list the reviewer came from (same
+    filters, same order), in one query: window functions over the filtered set, then this
+    claim's row (Django filters on a window through a subquery). Two more queries when the
+    outlier flag is among the filters (its threshold)."""
+    claims = review_claims(filters)
+    ordering = _ordered(claims, filters.sort).query.order_by
+    order_by = [
+        F(column[1:]).desc() if column.startswith("-") else F(column).asc() for column in ordering
+    ]
+    row = (
+        claims.annotate(
+            previous_id=Window(Lag("pk"), order_by=order_by),
+            next_id=Window(Lead("pk"), order_by=order_by),
+            position=Window(RowNumber(), order_by=order_by),
+            total_count=Window(Count("pk")),
+            # A plain pk filter would narrow the set before the windows run; one written
+            # on a window applies after them (Django's QUALIFY emulation).
+            row_pk=Window(FirstValue("pk"), partition_by=[F("pk")]),
+        )
+        .filter(row_pk=claim.pk)
+        .values("previous_id", "next_id", "position", "total_count")
+        .first()
+    )
+    if row is None:  # not in the filtered list (filters changed, or decided since)
+        return Neighbours(previous_id=None, next_id=None, position=None, count=0)
+    return Neighbours(
+        previous_id=row["previous_id"],
+        next_id=row["next_id"],
+        position=row["position"],
+        count=row["total_count"],
+    )
 
 
 def claim_for_review(*, pk: int) -> Claim:
@@ -470,6 +520,7 @@ def claim_review(*, claim: Claim) -> ClaimReview:
     )
     threshold = outlier_threshold(same_period, same_period.count())
     details = claim_flag_details(claim, overlap_id=claim.overlap_id, threshold=threshold)
+    slots, consultations = declaration_evidence(claim.snapshot or {})
     return ClaimReview(
         claim=claim,
         summary=(claim.snapshot or {}).get("figures", {}).get("summary", {}),
@@ -479,6 +530,8 @@ def claim_review(*, claim: Claim) -> ClaimReview:
         versions=list(claim.versions.select_related("methodology").order_by("-number")),
         batches=list(claim.batches.order_by("-created_at")),
         threshold=threshold,
+        slots=slots,
+        consultations=consultations,
     )
 
 
@@ -509,6 +562,23 @@ class BatchDetail:
 
 def batch_claims(batch: Batch) -> QuerySet[Claim]:
     return Claim.objects.filter(batch_memberships__batch=batch)
+
+
+def batch_status_counts(batch: Batch) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the batch's claims, in the statuses' order (one query):
+    a batch built from an unfiltered list holds rejected claims too, and says so."""
+    counts = dict(batch_claims(batch).order_by().values_list("status").annotate(count=Count("pk")))
+    return [
+        (value, str(label), counts[value])
+        for value, label in ClaimStatus.choices
+        if value in counts
+    ]
+
+
+def batch_file_name(batch: Batch, suffix: str) -> str:
+    """``batch-3-recip-e-january-2024.zip``: the batch's name, not only its number."""
+    name = slugify(batch.name)[:60].strip("-")
+    return f"batch-{batch.pk}-{name}.{suffix}" if name else f"batch-{batch.pk}.{suffix}"
 
 
 def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:

@@ -18,6 +18,7 @@ urlpatterns = [
         name="consultation_delete",
     ),
     path("import/<slug:kind>/", imports.import_file, name="import"),
+    path("import/<slug:kind>/template.csv", imports.import_template, name="import_template"),
     path("week/", week.week, name="week"),
     path("claim/", claims.claim_period, name="claim_period"),
     path("<int:pk>/", claims.claim_detail, name="claim"),

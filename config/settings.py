@@ -401,3 +401,13 @@ if CACHE_URL:
     AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- Accessibility and newcomers' paths (issue 14) -----------------------------------
+# Where the accessibility statement (/accessibility/) asks people to report a barrier.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", "accessibility@absym-bvas.be")
+if "@" not in CONTACT_EMAIL:
+    raise ImproperlyConfigured(f"CONTACT_EMAIL={CONTACT_EMAIL!r} is not an e-mail address.")
+# django-tasks-db under this project's translated names (config/apps.py): same app and tables.
+INSTALLED_APPS = [
+    "config.apps.TasksDatabaseConfig" if app == "django_tasks_db" else app for app in INSTALLED_APPS
+]

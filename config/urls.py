@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from claims.views import accounts, home, resubmission
+from config.views import accessibility_statement
 from evidence.api import api
 
 account_patterns = [
@@ -30,6 +31,7 @@ account_patterns = [
 
 urlpatterns = [
     path("", home.home, name="home"),
+    path("accessibility/", accessibility_statement, name="accessibility"),
     path("account/", include(account_patterns)),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from outages.availability import belgian_holidays
@@ -23,7 +24,7 @@ from outages.figures import (
     ServiceMonthFigures,
     month_figures,
 )
-from outages.intervals import Interval, month_window
+from outages.intervals import BRUSSELS, Interval, month_window
 from outages.models import ImportRecord, Incident, IncidentChange, PendingImport, Service
 
 
@@ -231,3 +232,16 @@ def pending_import_for(*, token: str, user) -> PendingImport:
     """The pending import behind ``token`` if ``user`` uploaded it; raises
     ``PendingImport.DoesNotExist`` otherwise (the view answers 404)."""
     return PendingImport.objects.select_related("import_record").get(token=token, created_by=user)
+
+
+def months_with_incidents(*, limit: int = 24) -> list[date]:
+    """The first day of each month (Brussels) in which an incident starts, latest first, in
+    one query: the calendar opens on the latest of them and offers them all, rather than
+    opening on an empty current month for someone filing about an earlier one."""
+    months = (
+        Incident.objects.annotate(month=TruncMonth("start", tzinfo=BRUSSELS))
+        .values_list("month", flat=True)
+        .distinct()
+        .order_by("-month")[:limit]
+    )
+    return [month.date() if isinstance(month, datetime) else month for month in months]

@@ -6,13 +6,14 @@ import hashlib
 import re
 from datetime import date
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import quote_etag, urlencode
 from django.utils.translation import get_language
@@ -40,6 +41,7 @@ from outages.selectors import (
     feed_entries,
     feed_version,
     incident_with_history,
+    months_with_incidents,
     pending_import_for,
     recent_imports,
     service_list,
@@ -90,16 +92,28 @@ def _calendar_url(year: int, month: int, service: Service | None) -> str:
 @require_GET
 def calendar(request):
     """The month calendar, its figures per service and a chart of downtime per day."""
-    year, month = _month_from(request)
+    incident_months = months_with_incidents()
+    if request.GET.get("month", "").strip() or not incident_months:
+        year, month = _month_from(request)
+    else:
+        # No month asked: the latest month with incidents (not in the future), not an
+        # empty current month.
+        today = timezone.localdate()
+        latest = next((m for m in incident_months if m <= today), incident_months[0])
+        year, month = latest.year, latest.month
     services = service_list()
     selected = _selected_service(request, services)
     month_data = calendar_month(year=year, month=month, selected=selected, services=services)
     previous = (year - 1, 12) if month == 1 else (year, month - 1)
     following = (year + 1, 1) if month == 12 else (year, month + 1)
-    feed_url = reverse("outages:feed")
+    # The feed is read by calendar programs, which send no language: the link says the
+    # page's, so that a subscription from an English page is named in English.
+    feed_query = {"lang": get_language()}
     if selected is not None:
-        feed_url += "?" + urlencode({"service": selected.slug})
+        feed_query["service"] = selected.slug
+    feed_url = reverse("outages:feed") + "?" + urlencode(feed_query)
     ctx = {
+        "incident_months": incident_months,
         "cal": month_data,
         "month_value": f"{year:04d}-{month:02d}",
         "previous_url": _calendar_url(*previous, selected),
@@ -159,9 +173,17 @@ def calendar_feed(request):
     304 to a conditional request, and its body is kept in the cache until it changes, so
     a large calendar is rendered once per change rather than once per subscriber.
     """
+    language = request.GET.get("lang", "")
+    if language not in dict(settings.LANGUAGES):
+        language = get_language()
+    with translation.override(language):
+        return _calendar_feed(request, language)
+
+
+def _calendar_feed(request, language: str):
     services = service_list()
     selected = _selected_service(request, services)
-    version = (get_language(), feed_version(service=selected))
+    version = (language, feed_version(service=selected))
     digest = hashlib.sha256(repr(version).encode()).hexdigest()[:32]
     etag = quote_etag(digest)
     not_modified = get_conditional_response(request, etag=etag)
@@ -199,7 +221,7 @@ def import_upload(request):
         tokens = request.session.get(SESSION_IMPORTS, [])
         request.session[SESSION_IMPORTS] = [*tokens[-19:], pending.token]
         return redirect("outages:import_detail", token=pending.token)
-    ctx = {"form": form, "imports": recent_imports()}
+    ctx = {"form": form, "imports": recent_imports(), "services": service_list()}
     return render(request, "outages/import_upload.html", ctx)
 
 
@@ -231,6 +253,8 @@ def import_detail(request, token: str):
         and not preview.get("error_count")
         and bool(pending.stored_file),
         "rows_cut": preview.get("row_count", 0) > len(preview.get("rows", [])),
+        # A binary or headerless file has errors on no line: no "rows below" to fix.
+        "error_lines": any(error.get("line") for error in preview.get("errors", [])),
         "record": pending.import_record,
     }
     return render(request, "outages/import_detail.html", ctx)

@@ -7,6 +7,7 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from claims.models import Doctor, Language, User
@@ -41,6 +42,13 @@ class SignUpForm(BaseUserCreationForm):
         for name in ("first_name", "last_name"):
             self.fields[name].required = True
         self.fields["language"].label = _("Language of the app and your dossiers")
+        # The page's language is the best guess of the doctor's (not always French).
+        page_language = (get_language() or "")[:2]
+        if page_language in Language.values:
+            self.fields["language"].initial = page_language
+        # Django focuses the username field (the e-mail, fourth here): focus the first one.
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["first_name"].widget.attrs["autofocus"] = True
         self.order_fields(["first_name", "last_name", "riziv", "email", "language"])
         self.helper = FormHelper()
         self.helper.add_input(Submit("submit", _("Create my account")))

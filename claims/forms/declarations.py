@@ -21,6 +21,17 @@ from claims.services.declarations import (
 from outages.models import Service
 
 
+class SecondarySubmit(Submit):
+    """A second submit button in outline style. Crispy's Submit always adds btn-primary,
+    so a css_class of btn-outline-primary gave blue text on a blue button: unreadable."""
+
+    field_classes = "btn btn-outline-primary"
+
+
+def save_and_add_another() -> SecondarySubmit:
+    return SecondarySubmit("add_another", _("Save and add another"))
+
+
 class _ServicesField(forms.ModelMultipleChoiceField):
     widget = forms.CheckboxSelectMultiple
 
@@ -55,9 +66,7 @@ class SlotForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("Save the slot")))
         if adding:
-            self.helper.add_input(
-                Submit("add_another", _("Save and add another"), css_class="btn-outline-primary")
-            )
+            self.helper.add_input(save_and_add_another())
 
     def clean(self):
         data = super().clean()
@@ -133,9 +142,7 @@ class ConsultationForm(forms.Form):
         )
         self.helper.add_input(Submit("submit", _("Save the consultation")))
         if adding:
-            self.helper.add_input(
-                Submit("add_another", _("Save and add another"), css_class="btn-outline-primary")
-            )
+            self.helper.add_input(save_and_add_another())
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()

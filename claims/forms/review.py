@@ -3,6 +3,8 @@ bulk) and batches. They only validate; the services decide."""
 
 from __future__ import annotations
 
+import json
+
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
@@ -127,6 +129,11 @@ class DecisionForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # review.js offers only the chosen decision's reasons (the optgroup labelled with
+        # the decision); the server check in clean() stays for anyone without it.
+        self.fields["reason_code"].widget.attrs["data-decision-labels"] = json.dumps(
+            {decision.value: str(decision.label) for decision in Decision}
+        )
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True

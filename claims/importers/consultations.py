@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 from claims.importers.declarations import DeclarationImporter
 from claims.importers.engine import ImportPreview, RowProblems, preview
 from claims.importers.fields import parse_datetime, parse_fee, parse_minutes, parse_services
+from claims.importers.vocabulary import parse_outcome
 from claims.models import Consultation, Doctor, Outcome
 from claims.selectors import fee_table
 from claims.services.declarations import (
     consultation_time_errors,
     unknown_code_message,
+    unknown_code_with_fee_warning,
 )
 from outages.intervals import BRUSSELS
 from outages.models import Service
@@ -72,8 +74,8 @@ class ConsultationImporter(DeclarationImporter):
             services = parse_services(cells["services"], self.known, required=False)
         except ValueError as error:
             problems.append(("services", str(error)))
-        outcome = cells["outcome"].strip().lower()
-        if outcome not in Outcome.values:
+        outcome = parse_outcome(cells["outcome"])
+        if outcome is None:
             problems.append(
                 (
                     "outcome",
@@ -92,6 +94,11 @@ class ConsultationImporter(DeclarationImporter):
         if problems:
             raise RowProblems(problems)
         return ConsultationRecord(start, duration, code, fee, tuple(services), outcome)
+
+    def warn(self, record):
+        if self.fees.fee(record.code, record.start.astimezone(BRUSSELS).date()) is None:
+            return [unknown_code_with_fee_warning(record.code, record.start)]
+        return []
 
     def key(self, record):
         return (record.start, record.code)

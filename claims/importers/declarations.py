@@ -8,6 +8,7 @@ from datetime import datetime
 from django.utils import timezone
 
 from claims.importers.engine import Importer, RowStatus
+from claims.importers.vocabulary import canonical_column, service_words
 from claims.models import Doctor
 from claims.selectors import locked_period_for, locked_periods
 from claims.services.declarations import locked_message
@@ -19,8 +20,12 @@ class DeclarationImporter(Importer):
         self.doctor = doctor
         self.now = now or timezone.now()
 
+    def column_name(self, header):
+        # Headers in French, Dutch or English, as the downloaded templates write them.
+        return canonical_column(header)
+
     def prepare(self, rows):
-        self.known = {service.slug: service for service in Service.objects.all()}
+        self.known = service_words(Service.objects.all())
         self.locked = locked_periods(doctor=self.doctor)
 
     def refuse(self, record, status, existing):

@@ -65,6 +65,8 @@ class PreviewRow:
     cells: dict[str, str]
     status: str = RowStatus.NEW
     errors: list[RowError] = field(default_factory=list)
+    # Accepted, but worth a look before confirming (e.g. a code the nomenclature lacks).
+    warnings: list[str] = field(default_factory=list)
     changes: list[str] = field(default_factory=list)
     record: Any = None
     existing: Any = None
@@ -88,6 +90,10 @@ class Importer:
     required_columns: tuple[str, ...] = ()
     optional_columns: tuple[str, ...] = ()
 
+    def column_name(self, header: str) -> str:
+        """The importer's name for a header cell (a translated header, for instance)."""
+        return header
+
     def prepare(self, rows: list[CsvRow]) -> None:
         """Load what parsing needs (known services, fees…) once, before the rows."""
 
@@ -108,6 +114,10 @@ class Importer:
     def changes(self, record: Any, existing: Any) -> list[str]:
         """Names of the fields that would change; empty when unchanged."""
         raise NotImplementedError
+
+    def warn(self, record: Any) -> list[str]:
+        """What to point out about a valid row without refusing it."""
+        return []
 
     def refuse(self, record: Any, status: str, existing: Any) -> list[tuple[str | None, str]]:
         """Problems that depend on the row's fate (a locked period refuses a write)."""
@@ -148,6 +158,10 @@ class ImportPreview:
     @property
     def hidden_rows(self) -> int:
         return max(0, len(self.rows) - settings.IMPORT_PREVIEW_ROWS)
+
+    @property
+    def warning_rows(self) -> int:
+        return sum(1 for row in self.rows if row.warnings and row.status != RowStatus.ERROR)
 
     def count(self, status: str) -> int:
         return sum(1 for row in self.rows if row.status == status)
@@ -207,6 +221,13 @@ def preview(
     except ImportFileError as error:
         result.file_errors.append(RowError(error.line, None, str(error.message)))
         return result
+    renamed = {column: importer.column_name(column) for column in header}
+    if any(name != column for column, name in renamed.items()):
+        header = [renamed[column] for column in header]
+        csv_rows = [
+            CsvRow(row.line, {renamed.get(k, k): v for k, v in row.cells.items()}, row.extra_cells)
+            for row in csv_rows
+        ]
     missing = [column for column in importer.required_columns if column not in header]
     if missing:
         result.file_errors.append(
@@ -252,6 +273,8 @@ def preview(
         if problems:
             row.status = RowStatus.ERROR
             row.errors = [RowError(row.line, column, message) for column, message in problems]
+        else:
+            row.warnings = importer.warn(row.record)
 
     valid = [row for row in result.rows if row.status != RowStatus.ERROR]
     existing = importer.load_existing([row.record for row in valid])

@@ -12,6 +12,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
+from claims.importers.vocabulary import plain
 from outages.intervals import BRUSSELS
 from outages.models import Service
 
@@ -69,18 +70,21 @@ def parse_datetime(value: str) -> datetime:
 
 
 def parse_services(value: str, known: dict[str, Service], *, required: bool) -> list[Service]:
-    slugs = [slug.strip().lower() for slug in re.split(r"[;,|]", value) if slug.strip()]
-    if not slugs:
+    """Services by slug or by any displayed name (``known``: ``vocabulary.service_words``
+    or slugs alone), separated by ";", "," or "|"."""
+    words = [word.strip() for word in re.split(r"[;,|]", value) if word.strip()]
+    if not words:
         if required:
             raise ValueError(_("Name at least one service, e.g. recip-e or mycarenet."))
         return []
-    unknown = [slug for slug in slugs if slug not in known]
+    unknown = [word for word in words if plain(word) not in known and word.lower() not in known]
     if unknown:
+        slugs = sorted({service.slug for service in known.values()})
         raise ValueError(
             _("Unknown service %(slugs)s; use one of: %(known)s.")
-            % {"slugs": ", ".join(unknown), "known": ", ".join(sorted(known))}
+            % {"slugs": ", ".join(unknown), "known": ", ".join(slugs)}
         )
-    services = {known[slug] for slug in slugs}
+    services = {known.get(plain(word)) or known[word.lower()] for word in words}
     return sorted(services, key=lambda service: service.slug)
 
 

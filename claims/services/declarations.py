@@ -48,6 +48,15 @@ def unknown_code_message(code: str, moment: datetime) -> str:
     }
 
 
+def unknown_code_with_fee_warning(code: str, moment: datetime) -> str:
+    # Accepted (a code newer than the table, or a private fee), but most often a typo in
+    # the code: the doctor should look once before it is claimed.
+    return _(
+        "Code %(code)s is not in the nomenclature table on %(date)s: the fee you entered is "
+        "used. Check that the code is right."
+    ) % {"code": code, "date": formats.date_format(moment.astimezone(BRUSSELS).date())}
+
+
 def locked_message(period: LockedPeriod) -> str:
     return _(
         "This falls inside your claim #%(id)s (%(from)s – %(to)s), which is already "

@@ -9,7 +9,7 @@ figures are out of their reach (the figures change only when the doctor resubmit
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -150,6 +150,9 @@ def claim_decide(
 @dataclass(frozen=True)
 class BulkOutcome:
     decided: list[ClaimDecision]
+    # Claims already in the status the decision leads to: left as they were, and named to
+    # the reviewer, rather than approved twice without a word.
+    unchanged: list[Claim] = field(default_factory=list)
 
 
 def claims_decide_bulk(
@@ -163,14 +166,17 @@ def claims_decide_bulk(
     versions: dict[int, str] | None = None,
 ) -> BulkOutcome:
     """The same decision and reason on every selected claim: all or nothing, through
-    ``claim_decide`` so each claim gets its own decision and audit entry. ``versions``: each
-    claim's ``version_token`` as the list showed it; one claim changed since and nothing is
-    recorded."""
+    ``claim_decide`` so each claim gets its own decision and audit entry. Claims already
+    in the status the decision leads to are left alone and reported as unchanged.
+    ``versions``: each claim's ``version_token`` as the list showed it; one claim changed
+    since and nothing is recorded."""
     claims = list(claims)
     if not claims:
         raise ValidationError(NOTHING_SELECTED)
     _validate_decision(decision, reason_code, text)
     now = now or timezone.now()
+    target = STATUS_AFTER_DECISION[decision]
+    unchanged = [claim for claim in claims if claim.status == target]
     with transaction.atomic():
         decided = [
             claim_decide(
@@ -183,8 +189,9 @@ def claims_decide_bulk(
                 expected_version=None if versions is None else versions.get(claim.pk, ""),
             )
             for claim in claims
+            if claim.status != target
         ]
-    return BulkOutcome(decided=decided)
+    return BulkOutcome(decided=decided, unchanged=unchanged)
 
 
 # --- the doctor's side: correct and resubmit --------------------------------------------------

@@ -1,7 +1,10 @@
 """How the claim pages write durations: "2 h 25 min" (ui.md), minutes rounded as
 methodology.md rule 10 says."""
 
+from decimal import Decimal
+
 from django import template
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 
 from outages.intervals import minutes
@@ -52,3 +55,25 @@ def get_item(mapping, key):
         return mapping.get(key, "")
     except AttributeError:
         return ""
+
+
+@register.filter
+def signed_amount(value) -> str:
+    """A difference of money with its sign, "+90,00" or "−90,00": without it a reader
+    cannot tell whether the claim would gain or lose."""
+    try:
+        amount = Decimal(value)
+    except (TypeError, ValueError, ArithmeticError):
+        return ""
+    text = floatformat(abs(amount), "2g")
+    return ("−" if amount < 0 else "+") + text
+
+
+@register.filter
+def signed_minutes(value) -> str:
+    """A difference of minutes with its sign, "+1 h 30 min" or "−15 min"."""
+    try:
+        total = int(value)
+    except (TypeError, ValueError):
+        return ""
+    return duration_minutes(total) if total < 0 else "+" + duration_minutes(total)

@@ -3,6 +3,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +14,7 @@ from claims.forms.accounts import (
     ProfileForm,
     SignUpForm,
 )
-from claims.permissions import doctor_required
+from claims.permissions import doctor_required, is_admin, is_reviewer
 from claims.services.accounts import doctor_register, doctor_update_profile
 
 
@@ -64,6 +65,16 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         # The doctor's saved language wins after login, whatever the browser says.
         return _set_language_cookie(response, form.get_user().language)
+
+    def get_default_redirect_url(self):
+        # Without a ?next=, each role lands where its work is: the legal team on the review
+        # list, the administrator on the calendar import, doctors on their dashboard.
+        user = self.request.user
+        if is_admin(user):  # a superuser counts as a reviewer too: test it first
+            return reverse("outages:import_upload")
+        if is_reviewer(user):
+            return reverse("review:list")
+        return super().get_default_redirect_url()
 
 
 @doctor_required

@@ -23,6 +23,7 @@ from claims.selectors import (
     locked_period_for,
     locked_periods,
     month_bounds,
+    nomenclature_fee_on,
     slot_list,
 )
 from claims.services.declarations import (
@@ -32,6 +33,7 @@ from claims.services.declarations import (
     slot_create,
     slot_delete,
     slot_update,
+    unknown_code_with_fee_warning,
 )
 from claims.views.periods import page_period
 from outages.intervals import BRUSSELS
@@ -41,6 +43,16 @@ def _list_url(name: str, moment) -> str:
     """The list of the month holding ``moment``, where the doctor sees what they saved."""
     first, last = month_bounds(moment.astimezone(BRUSSELS).date())
     return f"{reverse(name)}?from={first.isoformat()}&to={last.isoformat()}"
+
+
+def _warn_unknown_code(request, consultation) -> None:
+    """A fee typed for a code the nomenclature lacks is kept, with a word to check it
+    (the CSV preview says the same, row by row)."""
+    day = consultation.start.astimezone(BRUSSELS).date()
+    if nomenclature_fee_on(code=consultation.code, day=day) is None:
+        messages.warning(
+            request, unknown_code_with_fee_warning(consultation.code, consultation.start)
+        )
 
 
 def _save(form, service, **kwargs):
@@ -75,19 +87,47 @@ def slots(request):
 @require_http_methods(["GET", "POST"])
 def slot_add(request):
     doctor = request.user.doctor
-    form = SlotForm(
-        request.POST or None,
-        initial={"services": last_used_services(doctor=doctor, model=AffectedSlot)},
-        adding=True,
-    )
+    initial = {"services": last_used_services(doctor=doctor, model=AffectedSlot)}
+    # "Save and add another" comes back with ?after=<the slot just saved>: the next slot
+    # most often follows it on the same day, with the same services. The page says what
+    # it kept, so a service ticked for the previous slot is not kept silently.
+    previous = _previous_slot(request, doctor)
+    if previous is not None:
+        initial.update(
+            start=previous.next_start,
+            end=previous.next_end_guess,
+            services=list(previous.services.all()),
+        )
+    form = SlotForm(request.POST or None, initial=initial, adding=True)
     if request.method == "POST" and form.is_valid():
         slot = _save(form, slot_create, doctor=doctor)
         if slot is not None:
             messages.success(request, _("The slot is saved."))
             if "add_another" in request.POST:
-                return redirect("claims:slot_add")
+                return redirect(f"{reverse('claims:slot_add')}?after={slot.pk}")
             return redirect(_list_url("claims:slots", slot.start))
-    return render(request, "claims/slot_form.html", {"form": form, "slot": None})
+    ctx = {"form": form, "slot": None, "previous": previous if request.method == "GET" else None}
+    return render(request, "claims/slot_form.html", ctx)
+
+
+def _previous_slot(request, doctor):
+    after = request.GET.get("after", "")
+    if not after.isdigit() or len(after) > 18:
+        return None
+    slot = (
+        AffectedSlot.objects.filter(doctor=doctor, pk=int(after))
+        .prefetch_related("services")
+        .first()
+    )
+    if slot is None:
+        return None
+    # The next slot starts where this one ended and, as a first guess, lasts as long,
+    # without running into the next day.
+    slot.next_start = slot.end
+    local_end = slot.end.astimezone(BRUSSELS)
+    midnight = (local_end + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    slot.next_end_guess = min(slot.end + (slot.end - slot.start), midnight - timedelta(minutes=1))
+    return slot
 
 
 @doctor_required
@@ -153,13 +193,14 @@ def consultations(request):
     )
 
 
-def _consultation_form_page(request, form, consultation):
+def _consultation_form_page(request, form, consultation, continued_from=None):
     return render(
         request,
         "claims/consultation_form.html",
         {
             "form": form,
             "consultation": consultation,
+            "continued_from": continued_from,
             "fees": fee_table().as_json(),
             "locked": (
                 locked_period_for(consultation.start, locked_periods(doctor=request.user.doctor))
@@ -189,10 +230,13 @@ def consultation_add(request):
         consultation = _save(form, consultation_create, doctor=doctor)
         if consultation is not None:
             messages.success(request, _("The consultation is saved."))
+            _warn_unknown_code(request, consultation)
             if "add_another" in request.POST:
                 return redirect("claims:consultation_add")
             return redirect(_list_url("claims:consultations", consultation.start))
-    return _consultation_form_page(request, form, None)
+    # Say what the form took from the last consultation, so nothing is kept silently.
+    shown = latest if request.method == "GET" else None
+    return _consultation_form_page(request, form, None, continued_from=shown)
 
 
 @doctor_required
@@ -213,6 +257,8 @@ def consultation_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         if _save(form, consultation_update, consultation=consultation) is not None:
             messages.success(request, _("The consultation is saved."))
+            consultation.refresh_from_db(fields=["code", "start"])
+            _warn_unknown_code(request, consultation)
             return redirect(_list_url("claims:consultations", consultation.start))
     return _consultation_form_page(request, form, consultation)
 

@@ -7,17 +7,19 @@ the file again and re-checks every row.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from claims.forms.imports import ConfirmForm, UploadForm
 from claims.importers.consultations import consultations_preview
 from claims.importers.pending import pending_delete, pending_load, pending_save
 from claims.importers.slots import slots_preview
+from claims.importers.templates import csv_template
 from claims.permissions import doctor_required
+from outages.models import Service
 
 KINDS = {
     "slots": {
@@ -95,3 +97,24 @@ def import_file(request, kind):
         form = UploadForm()
     context["form"] = form
     return render(request, "claims/import.html", context)
+
+
+#: File names of the templates, in each language (what a doctor sees in Downloads).
+TEMPLATE_NAMES = {
+    "slots": {"fr": "plages", "nl": "tijdvakken", "en": "slots"},
+    "consultations": {"fr": "consultations", "nl": "consultaties", "en": "consultations"},
+}
+
+
+@doctor_required
+def import_template(request, kind):
+    """A CSV template to fill in, in the doctor's language (``claims.importers.templates``)."""
+    if kind not in KINDS:
+        raise Http404
+    language = (get_language() or "fr")[:2]
+    services = list(Service.objects.filter(slug="recip-e"))
+    body = csv_template(kind, language=language, services=services)
+    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
+    name = TEMPLATE_NAMES[kind].get(language, kind)
+    response["Content-Disposition"] = f'attachment; filename="{name}-template.csv"'
+    return response

@@ -28,14 +28,17 @@ from claims.forms.review import (
     DecisionForm,
     ReviewFilterForm,
 )
-from claims.models import Batch, BatchOutput, Claim, ClaimVersion
+from claims.models import Batch, BatchOutput, Claim, ClaimStatus, ClaimVersion, Outcome
 from claims.permissions import reviewer_required
 from claims.selectors_review import (
     REVIEWABLE,
     batch_detail,
+    batch_file_name,
     batch_list,
+    batch_status_counts,
     claim_for_review,
     claim_ids_reviewable,
+    claim_neighbours,
     claim_review,
     review_claims,
     review_list,
@@ -190,11 +193,29 @@ def bulk_decide(request):
     except ValidationError as error:
         _flash_errors(request, error.messages)
     else:
-        messages.success(
-            request,
-            _("Decision recorded on %(count)s claims.") % {"count": len(outcome.decided)},
-        )
+        if outcome.decided:
+            messages.success(
+                request,
+                _("Decision recorded on %(count)s claims: %(claims)s.")
+                % {
+                    "count": len(outcome.decided),
+                    "claims": _claim_numbers(record.claim for record in outcome.decided),
+                },
+            )
+        if outcome.unchanged:
+            messages.info(
+                request,
+                _("Already “%(status)s”, left as they were: %(claims)s.")
+                % {
+                    "status": outcome.unchanged[0].get_status_display(),
+                    "claims": _claim_numbers(outcome.unchanged),
+                },
+            )
     return redirect(back)
+
+
+def _claim_numbers(claims) -> str:
+    return ", ".join(f"#{claim.pk}" for claim in claims)
 
 
 @reviewer_required
@@ -224,7 +245,17 @@ def _claim_or_404(pk: int) -> Claim:
 
 
 def _render_claim(request, claim: Claim, form: DecisionForm, status: int = 200):
-    ctx = {"review": claim_review(claim=claim), "claim": claim, "form": form}
+    # The list's filters and sort travel in the query string, so that previous/next walk
+    # the list the reviewer came from.
+    filter_form, _services = _filter_form(request.GET)
+    ctx = {
+        "review": claim_review(claim=claim),
+        "claim": claim,
+        "form": form,
+        "query": _filter_query(request.GET, without=()),
+        "neighbours": claim_neighbours(claim=claim, filters=filter_form.filters()),
+        "outcome_labels": dict(Outcome.choices),
+    }
     return render(request, "claims/review/claim.html", ctx, status=status)
 
 
@@ -255,8 +286,13 @@ def claim_decide_view(request, pk: int):
             form.add_error(None, error)
         else:
             messages.success(request, _("Decision recorded on claim #%(id)s.") % {"id": claim.pk})
-            return redirect("review:claim", pk=claim.pk)
-    return _render_claim(request, _claim_or_404(pk), form, status=400)
+            query = _filter_query(request.GET, without=())
+            return redirect(
+                reverse("review:claim", args=[claim.pk]) + (f"?{query}" if query else "")
+            )
+    # A refused decision re-shows the page with the form's messages (not an error page):
+    # the reviewer corrects the reason and sends it again.
+    return _render_claim(request, _claim_or_404(pk), form)
 
 
 @reviewer_required
@@ -343,6 +379,7 @@ def batch_view(request, pk: int):
         output = detail.outputs[kind]
         busy = bool(output) and output_is_busy(output, now, lost)
         rows.append((kind, label, output, busy, bool(output) and output_is_lost(output, now, lost)))
+    status_counts = batch_status_counts(batch)
     ctx = {
         "detail": detail,
         "batch": batch,
@@ -350,14 +387,26 @@ def batch_view(request, pk: int):
         "output_rows": rows,
         "work_lost": WORK_LOST,
         "list_query": urlencode(batch.filters, doseq=True),
+        "status_counts": status_counts,
+        "other_statuses": any(value != ClaimStatus.SUBMITTED for value, _l, _n in status_counts),
     }
     return render(request, "claims/review/batch.html", ctx)
+
+
+def _confirmed(request, message) -> bool:
+    """Freezing and deleting cannot be undone: the form's box must be ticked."""
+    if request.POST.get("confirm") == "yes":
+        return True
+    messages.error(request, message)
+    return False
 
 
 @reviewer_required
 @require_POST
 def batch_freeze_view(request, pk: int):
     batch = _batch_or_404(pk)
+    if not _confirmed(request, _("Tick the box to confirm the freezing: it cannot be undone.")):
+        return redirect("review:batch", pk=batch.pk)
     try:
         batch_freeze(batch=batch, reviewer=request.user)
     except ValidationError as error:
@@ -371,6 +420,8 @@ def batch_freeze_view(request, pk: int):
 @require_POST
 def batch_delete_view(request, pk: int):
     batch = _batch_or_404(pk)
+    if not _confirmed(request, _("Tick the box to confirm the deletion: it cannot be undone.")):
+        return redirect("review:batch", pk=batch.pk)
     try:
         batch_delete(batch=batch, reviewer=request.user)
     except ValidationError as error:
@@ -462,7 +513,7 @@ def batch_output_download(request, pk: int, kind: str):
     return verified_file_response(
         name=output.file.name,
         sha256=output.sha256,
-        filename=f"batch-{batch.pk}-{kind}.{suffix}",
+        filename=batch_file_name(batch, suffix),
         content_type="application/pdf" if suffix == "pdf" else "application/zip",
     )
 
@@ -471,7 +522,7 @@ def batch_output_download(request, pk: int, kind: str):
 @require_GET
 def batch_export_csv(request, pk: int):
     batch = _batch_or_404(pk)
-    return _csv_response(batch_export_source(batch), f"batch-{batch.pk}-claims.csv")
+    return _csv_response(batch_export_source(batch), batch_file_name(batch, "csv"))
 
 
 @reviewer_required
@@ -479,5 +530,5 @@ def batch_export_csv(request, pk: int):
 def batch_export_xlsx(request, pk: int):
     batch = _batch_or_404(pk)
     return _xlsx_response(
-        batch_export_source(batch), f"batch-{batch.pk}-claims.xlsx", f"batch {batch.pk}"
+        batch_export_source(batch), batch_file_name(batch, "xlsx"), f"batch {batch.pk}"
     )

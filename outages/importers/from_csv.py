@@ -136,17 +136,19 @@ def _check_header(columns: list[str], parsed: ParsedFile) -> bool:
             )
         seen.add(name)
     missing = [name for name in REQUIRED_COLUMNS if name not in seen]
-    for name in missing:
+    if missing:
+        # One message for the whole header: repeating the rule once per missing column
+        # buried the one thing to fix.
         parsed.errors.append(
             ImportIssue(
                 1,
-                name,
+                ", ".join(missing),
                 _(
-                    "The header has no “%(name)s” column. The header must name: "
+                    "The header lacks %(missing)s. The header must name: "
                     "%(required)s (and may add %(optional)s)."
                 )
                 % {
-                    "name": name,
+                    "missing": ", ".join(f"“{name}”" for name in missing),
                     "required": ", ".join(REQUIRED_COLUMNS),
                     "optional": ", ".join(OPTIONAL_COLUMNS),
                 },

@@ -27,7 +27,7 @@ from outages.importers import (
     guess_format,
     parse_incident_file,
 )
-from outages.models import ImportRecord, Incident, IncidentChange, Service
+from outages.models import Impact, ImportRecord, Incident, IncidentChange, IncidentStatus, Service
 from outages.open_incidents import old_open_incident_warnings
 from outages.services.bulk_rows import rows_insert, rows_update
 from outages.signals import calendar_change_announce
@@ -50,6 +50,11 @@ class RowFate:
     reference: str
     fate: str
     details: tuple[str, ...] = ()
+    # How the row was read (Brussels times, services, impact, status), shown in the
+    # preview so that the administrator checks the interpretation before confirming.
+    parsed: tuple[tuple[str, str], ...] = ()
+    # For a changed incident, each changed field with its value before and after.
+    changes: tuple[str, ...] = ()
 
     def as_dict(self) -> dict:
         return {
@@ -57,7 +62,32 @@ class RowFate:
             "reference": self.reference,
             "fate": self.fate,
             "details": list(self.details),
+            "parsed": dict(self.parsed),
+            "changes": list(self.changes),
         }
+
+
+def _shown(name: str, value) -> str:
+    """A compared field's value as the preview writes it."""
+    if value is None or value == "":
+        return "—" if name != "end" else str(_("ongoing"))
+    if name in ("start", "end"):
+        return f"{timezone.localtime(value):%d/%m/%Y %H:%M}"
+    if name == "impact":
+        return str(Impact(value).label) if value in Impact.values else value
+    if name == "status":
+        return str(IncidentStatus(value).label) if value in IncidentStatus.values else value
+    return str(value)
+
+
+def _parsed(row: IncidentRow) -> tuple[tuple[str, str], ...]:
+    return (
+        ("start", _shown("start", row.start)),
+        ("end", _shown("end", row.end)),
+        ("services", ", ".join(row.services)),
+        ("impact", _shown("impact", row.impact)),
+        ("status", _shown("status", row.status)),
+    )
 
 
 @dataclass
@@ -188,6 +218,16 @@ def _field_label(name: str) -> str:
     return str(Incident._meta.get_field(name).verbose_name)
 
 
+def _change_line(name, stored, wanted, wanted_services, slugs) -> str:
+    """``impact: Partial outage → Major outage``: the field, its value before and after."""
+    if name == "services":
+        before = ", ".join(sorted(slugs.get(pk, str(pk)) for pk in stored.service_ids))
+        after = ", ".join(sorted(slugs.get(pk, str(pk)) for pk in wanted_services))
+        return f"{_('services')}: {before} → {after}"
+    before, after = _shown(name, stored.values[name]), _shown(name, wanted[name])
+    return f"{_field_label(name)}: {before} → {after}"
+
+
 def incidents_import(
     *,
     data: bytes,
@@ -257,19 +297,26 @@ def incidents_import(
             # Shared between rows naming the same services: sets are big, combinations few.
             wanted_services = frozenset(service_ids[slug] for slug in row.services)
             service_sets[row.services] = wanted_services
+        parsed_values = _parsed(row)
         if stored is None:
             to_create.append((row, wanted, wanted_services))
-            fates.append(RowFate(row.line, row.reference, CREATED))
+            fates.append(RowFate(row.line, row.reference, CREATED, parsed=parsed_values))
             continue
         changed = _changed_fields(wanted, stored, wanted_services)
         if changed:
             to_update.append((row, wanted, wanted_services, stored))
+            slugs = {pk: slug for slug, pk in service_ids.items()}
             labels = tuple(
                 str(_("services")) if name == "services" else _field_label(name) for name in changed
             )
-            fates.append(RowFate(row.line, row.reference, UPDATED, labels))
+            lines = tuple(
+                _change_line(name, stored, wanted, wanted_services, slugs) for name in changed
+            )
+            fates.append(
+                RowFate(row.line, row.reference, UPDATED, labels, parsed_values, changes=lines)
+            )
         else:
-            fates.append(RowFate(row.line, row.reference, UNCHANGED))
+            fates.append(RowFate(row.line, row.reference, UNCHANGED, parsed=parsed_values))
     fates.extend(
         RowFate(issue.line, issue.reference, SKIPPED, (issue.message,)) for issue in parsed.skipped
     )

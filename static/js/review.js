@@ -16,6 +16,27 @@
     });
   }
 
+  // Decision forms (one claim, or the list's selection): the reason list offers only the
+  // reasons of the chosen decision. Each decision's reasons are one <optgroup> labelled
+  // with the decision; the server refuses a mismatch anyway.
+  document.querySelectorAll("select[data-decision-labels]").forEach(function (reasons) {
+    var labels = JSON.parse(reasons.dataset.decisionLabels);
+    var radios = reasons.form.querySelectorAll("input[name=decision]");
+    function offerReasonsOfDecision() {
+      var chosen = reasons.form.querySelector("input[name=decision]:checked");
+      var label = chosen ? labels[chosen.value] : null;
+      reasons.querySelectorAll("optgroup").forEach(function (group) {
+        var fits = label === null || group.label === label;
+        group.hidden = !fits;
+        group.disabled = !fits;
+      });
+      var selected = reasons.options[reasons.selectedIndex];
+      if (selected && selected.parentElement.disabled) { reasons.value = ""; }
+    }
+    radios.forEach(function (radio) { radio.addEventListener("change", offerReasonsOfDecision); });
+    offerReasonsOfDecision();
+  });
+
   var outputs = document.getElementById("outputs");
   if (!outputs || !window.fetch) { return; }
   var url = outputs.dataset.progressUrl;

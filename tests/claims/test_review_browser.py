@@ -60,6 +60,7 @@ def test_a_reviewer_filters_batches_watches_the_dossier_and_downloads_the_csv(
     # A batch from this filter, then frozen.
     page.fill("#batch-filter-name", "Recip-e, January 2024, 200 EUR and more")
     page.get_by_role("button", name="Build a batch from this filter").click()
+    page.get_by_label("I checked the claims; freezing cannot be undone").check()
     page.get_by_role("button", name="Freeze the batch").click()
     assert page.locator("#batch-state").inner_text() == "Frozen"
     batch = Batch.objects.get()

@@ -1,6 +1,7 @@
 """Submitting a claim: the declaration on honour, the frozen snapshot, one claim per
 period, locked declarations, and figures that never change afterwards."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -205,6 +206,9 @@ def test_submitted_figures_never_change_after_calendar_changes(client, submitted
     # …and it says a recomputation would now differ, and by how much.
     assert "The official calendar has changed since this claim was submitted" in text
     assert "Incidents that would now be cited: EX-5" in text
+    # The difference carries its sign, and the doctor reads what they may do.
+    assert re.search(r"\((\+|−)[\d,.]+ EUR compared with the submission\)", text)
+    assert "you need do nothing" in text
 
 
 def test_no_notice_when_the_calendar_did_not_change(client, submitted):

@@ -165,7 +165,8 @@ def _many_incidents(count):
 
 def test_the_page_makes_a_constant_number_of_queries(client, django_assert_max_num_queries):
     make_incident("EX-1", ["recip-e"], brussels(2024, 1, 15, 8), brussels(2024, 1, 15, 9))
-    # Services, incidents, their services, the methodology, doctors' reports.
+    # Services, incidents, their services, the methodology, doctors' reports, the months
+    # with incidents.
     with django_assert_max_num_queries(5):
         assert client.get(URL, {"month": "2024-01"}).status_code == 200
     _many_incidents(100)
