@@ -230,7 +230,12 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # Quiet by default: commands print their own results; these log every step at INFO.
-    "loggers": {"axes": {"level": "WARNING"}, "django_tasks": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
+        # WeasyPrint reports every step of parsing its own stylesheets at import time.
+        "weasyprint.progress": {"level": "WARNING"},
+    },
 }
 
 # Background workers and crash recovery (README). A db_worker beats every

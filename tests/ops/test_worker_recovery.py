@@ -201,12 +201,13 @@ def test_the_pages_ask_about_their_workers_in_one_query(
     reviewer, reviewer_client, admin_user, monkeypatch, settings, django_assert_num_queries
 ):
     """The batch page and its progress poll ask about both files' workers at once (one
-    query more than before: 12 and 6); the import page about its import (one more: 5)."""
+    query more than before: 12 and 6; the batch page also counts its claims by status: 13);
+    the import page about its import (one more: 5)."""
     settings.TASKS = DATABASE_TASKS
     batch, _first = _frozen_batch(reviewer, monkeypatch, count=2)
     for kind in ("zip", "dossier"):
         batch_output_start(batch=batch, kind=kind, user=reviewer, language="en")
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         reviewer_client.get(reverse("review:batch", args=[batch.pk]))
     with django_assert_num_queries(6):
         reviewer_client.get(reverse("review:batch_progress", args=[batch.pk]))
