@@ -25,6 +25,7 @@ from claims.calculation import (
     SlotInput,
     compute_claim,
 )
+from claims.cure import correction_open_q
 from claims.models import (
     AffectedSlot,
     Claim,
@@ -141,9 +142,7 @@ class LockedPeriod:
 def locked_periods(*, doctor: Doctor) -> list[LockedPeriod]:
     """Periods of the doctor's claims that are no longer drafts: their declarations are
     evidence now and must not change (one query). A request for information from the
-    legal team reopens its claim's period until the cure deadline (claims.selectors_review)."""
-    from claims.selectors_review import correction_open_q
-
+    legal team reopens its claim's period until the cure deadline (claims.cure)."""
     return [
         LockedPeriod(pk, first, last)
         for pk, first, last in Claim.objects.filter(doctor=doctor)

@@ -19,7 +19,6 @@ from django.db.models import (
     Count,
     Exists,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -38,7 +37,6 @@ from claims.models import (
     ClaimDecision,
     ClaimStatus,
     ClaimVersion,
-    Decision,
 )
 from claims.riziv import format_riziv
 from outages.models import Service
@@ -58,20 +56,6 @@ SORTS = {
 DEFAULT_SORT = "-submitted"
 
 REVIEWABLE = [s for s in ClaimStatus.values if s != ClaimStatus.DRAFT]
-
-
-# --- the declaration lock (claims.selectors.locked_periods) -----------------------------------
-
-
-def correction_open_q(now: datetime | None = None) -> Q:
-    """Claims whose declarations the doctor may change again: information was requested
-    and the cure window is still open. ``claims.selectors.locked_periods`` excludes them."""
-    open_request = ClaimDecision.objects.filter(
-        claim=OuterRef("pk"),
-        decision=Decision.REQUEST_INFO,
-        cure_deadline__gt=now or timezone.now(),
-    )
-    return Q(status=ClaimStatus.INFO_REQUESTED) & Q(Exists(open_request))
 
 
 # --- the review list ----------------------------------------------------------------------
