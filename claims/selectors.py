@@ -3,7 +3,7 @@ number of queries whatever the number of slots, consultations or incidents.
 
 The claim calculation itself (``claims.calculation``) is pure; this module only loads its
 inputs from the database and turns them into its dataclasses, then hands back its result
-(``claim_report`` / ``claim_compute``).
+(``claim_report``; ``claims.calculation.compute_claim`` is the pure calculation).
 """
 
 from __future__ import annotations
@@ -68,10 +68,6 @@ def methodology_params(methodology: Methodology) -> MethodologyParams:
 
 
 # --- services and fees ----------------------------------------------------------------------
-
-
-def services_all() -> list[Service]:
-    return list(Service.objects.all())
 
 
 def service_names() -> dict[str, str]:
@@ -340,11 +336,6 @@ def claim_report(
     )
 
 
-def claim_compute(**kwargs) -> ClaimResult:
-    """``claim_report(...).result``: the figures only (``claim_summary``, batch exports)."""
-    return claim_report(**kwargs).result
-
-
 # --- periods and lists ---------------------------------------------------------------------
 
 
@@ -584,14 +575,6 @@ class ClaimPage:
     @property
     def unaffected_consultations(self) -> list[PageConsultation]:
         return [c for c in self.consultations if not c.affected]
-
-    @property
-    def loss_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.revenue_loss]
-
-    @property
-    def catch_up_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.catch_up_minutes]
 
 
 def _labels(choices) -> dict[str, str]:

@@ -515,10 +515,6 @@ def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:
     )
 
 
-def batch_outputs(*, batch: Batch) -> list[BatchOutput]:
-    return list(batch.outputs.all())
-
-
 @dataclass
 class StatusCount:
     status: str

@@ -103,11 +103,6 @@ def _check_unlocked(doctor: Doctor, *moments: datetime, field: str = "start") ->
             raise ValidationError({field: locked_message(period)})
 
 
-def declaration_locked(*, doctor: Doctor, start: datetime) -> LockedPeriod | None:
-    """The submitted claim whose period holds ``start``, if any."""
-    return locked_period_for(start, locked_periods(doctor=doctor))
-
-
 # --- slots ------------------------------------------------------------------------------------
 
 
