@@ -3,7 +3,7 @@ time that the October night repeats or the March night skips gets the same verdi
 the same message, in an outage CSV, a doctor's slot or consultation CSV and the slot and
 consultation forms; written with its offset, it is the same instant everywhere."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
@@ -118,3 +118,33 @@ def test_with_its_offset_the_repeated_hour_is_the_same_instant_everywhere(doctor
     assert AffectedSlot.objects.get(doctor=doctor).start == instant
     assert consultation_form(client, second).status_code == 302
     assert Consultation.objects.get(doctor=doctor).start == instant
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "accepted"),
+    [
+        # 23 h 12 min of real time: the March night has one hour less.
+        ("2024-03-30T04:00", "2024-03-31T04:12", True),
+        # 24 h 30 min of real time: the October night has one hour more.
+        ("2024-10-26T04:00", "2024-10-27T03:30", False),
+    ],
+)
+def test_a_slot_over_a_dst_night_is_measured_in_real_time(
+    doctor_client, doctor, start, end, accepted
+):
+    text = f"start,end,services,note\n{start},{end},recip-e,\n"
+    preview = slots_preview(doctor=doctor, data=text.encode("utf-8"))
+    form = english(doctor_client).post(
+        "/claims/slots/new/", {"start": start, "end": end, "services": _service_ids("recip-e")}
+    )
+    too_long = "A slot lasts at most 24 hours"
+    if accepted:
+        assert preview.errors == []
+        assert form.status_code == 302
+        assert AffectedSlot.objects.get().end - AffectedSlot.objects.get().start == timedelta(
+            hours=23, minutes=12
+        )
+    else:
+        assert [str(error) for error in preview.errors if too_long in str(error)]
+        assert form.status_code == 200 and too_long in _page(form)
+        assert not AffectedSlot.objects.exists()
