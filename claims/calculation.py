@@ -55,12 +55,15 @@ __all__ = [
     "ConsultationReason",
     "IncidentInput",
     "MethodologyParams",
+    "RULES",
+    "Rules",
     "SlotBreakdown",
     "SlotInput",
     "Unavailability",
     "VerifiedPiece",
     "claim_summary_dict",
     "compute_claim",
+    "rules_for",
     "unavailability_by_service",
 ]
 
@@ -615,12 +618,213 @@ class ClaimResult(tuple):
             {service: self._unavailability.intervals(service) for service in sorted(services)}
         )
 
+    # The breakdowns apply the rules too: the version's rule set builds them.
     def _build_slot_breakdown(self) -> tuple[SlotBreakdown, ...]:
-        unavailability = self._unavailability
+        return rules_for(self.methodology).slot_breakdown(self)
+
+    def _build_consultation_breakdown(self) -> tuple[ConsultationBreakdown, ...]:
+        return rules_for(self.methodology).consultation_breakdown(self)
+
+
+def _meeting_pieces(calendar: _ServiceCalendar, start: int, end: int) -> list[SecondsInterval]:
+    """``[start, end) ∩ U(s)`` (rule 2; rule 12: only a positive length meets)."""
+    starts, ends = calendar.starts, calendar.ends
+    index = bisect_right(ends, start)
+    pieces = []
+    while index < len(starts) and starts[index] < end:
+        pieces.append((max(starts[index], start), min(ends[index], end)))
+        index += 1
+    return pieces
+
+
+# --- the calculation ---------------------------------------------------------------------
+
+
+def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = None) -> ClaimResult:
+    """Apply methodology.md rules 1–12 to one claim.
+
+    ``unavailability`` may be passed when many claims share one calendar, period,
+    methodology and ``now``: it must be ``unavailability_by_service(inputs.incidents,
+    inputs.period, inputs.params, inputs.now)``, and is checked for period, ``now`` and
+    counted impacts and statuses.
+
+    The hot path (a reviewer batch, the membership estimate) works on the epoch seconds
+    the inputs carry and records nothing per row; the breakdowns are rebuilt on demand.
+
+    Rules 2–12 are those of the claim's methodology version (``rules_for``): a claim made
+    under ABSyM-2024.1 recomputes with ABSyM-2024.1's logic whatever later versions change.
+    """
+    params = inputs.params
+    if unavailability is None:
+        unavailability = unavailability_by_service(
+            inputs.incidents, inputs.period, params, inputs.now
+        )
+    else:
+        unavailability._check_matches(inputs.period_s, inputs.now_s, params)
+    return rules_for(params.version).compute(inputs, unavailability)
+
+
+# --- the rules of each methodology version ---------------------------------------------
+
+
+class Rules:
+    """The rule logic of methodology ABSyM-2024.1 (methodology.md, "The rules").
+
+    A methodology version is parameters (``MethodologyParams``) and rule logic (this
+    class). A version whose logic differs subclasses it, overrides what changes (a hook
+    like ``time_value``, or ``compute`` itself for a rule applied per row: copy it, then
+    change the copy, so the old one stays exactly as it was) and is registered in
+    ``RULES`` under its version name. Every version not registered there (a version that
+    only changes parameters) computes with these rules; never change that fallback, or
+    every such version's submitted claims would recompute differently.
+    """
+
+    def compute(self, inputs: ClaimInputs, unavailability: Unavailability) -> ClaimResult:
+        """Rules 2–12 of one claim, ``U(s)`` (rule 1) given (``compute_claim``)."""
+        params = inputs.params
+        period_start, period_end = inputs.period_s
         by_service = unavailability._by_service
-        period_start, period_end = self._inputs.period_s
+        cited: set[str] = set()
+        bisect = bisect_right  # a local name: looked up hundreds of times per claim
+        cite = _cite  # rule 11, in one place for slots, consultations and breakdowns
+
+        # Rules 2 and 3: slots.
+        clipped_slots: list[SecondsInterval] = []
+        verified_pieces: list[SecondsInterval] = []
+        for slot in inputs.slots:
+            start = slot.start_s
+            end = slot.end_s
+            # Rule 2: slots are clipped to the claim period first.
+            if start < period_start:
+                start = period_start
+            if end > period_end:
+                end = period_end
+            if start >= end:
+                continue
+            clipped_slots.append((start, end))
+            for service in slot.services:
+                calendar = by_service.get(service)
+                if calendar is None:
+                    continue
+                starts, ends = calendar[0], calendar[1]
+                # Rule 12: only a piece ending strictly after the slot start can meet it.
+                index = bisect(ends, start)
+                count = len(starts)
+                if index == count or starts[index] >= end:
+                    continue
+                while index < count and starts[index] < end:
+                    piece_start = starts[index]
+                    piece_end = ends[index]
+                    # Rule 2: the slot's intersection with U(s); the union comes below.
+                    verified_pieces.append(
+                        (
+                            piece_start if piece_start > start else start,
+                            piece_end if piece_end < end else end,
+                        )
+                    )
+                    index += 1
+                # Rule 11: the incidents meeting the slot for a service both list.
+                cite(cited, calendar, start, end)
+
+        # Rule 3: declared time is the union of the clipped slots, never a sum.
+        declared_seconds = sum(end - start for start, end in merge_seconds(clipped_slots))
+        # Rule 2: V is the union of the pieces; overlapping slots are not counted twice.
+        verified = merge_seconds(verified_pieces)
+        verified_seconds = sum(end - start for start, end in verified)
+
+        # Rules 4, 5 and 7: consultations.
+        loss_outcomes = params.loss_outcomes
+        catch_up_per_service = params.catch_up_minutes
+        loss_intervals: list[SecondsInterval] = []
+        revenue_loss = _ZERO_EUR
+        catch_up_minutes_total = 0
+        affected_count = 0
+        for consultation in inputs.consultations:
+            start = consultation.start_s
+            end = consultation.end_s
+            # Rule 4: only consultations whose start lies in the claim period count; a
+            # zero-length one meets nothing (rule 12).
+            if start < period_start or start >= period_end or start >= end:
+                continue
+            catch_up = 0
+            affected = False
+            for service in consultation.services:
+                calendar = by_service.get(service)
+                if calendar is None:
+                    continue
+                ends = calendar[1]
+                index = bisect(ends, start)
+                # Rule 4 (with rule 12): [start, end) meets U(s) over a positive length.
+                if index == len(ends) or calendar[0][index] >= end:
+                    continue
+                affected = True
+                catch_up += catch_up_per_service.get(service, 0)
+                # Rule 11: the incidents meeting an affected consultation for a service both
+                # the consultation needed and the incident lists.
+                cite(cited, calendar, start, end)
+            if not affected:
+                continue
+            affected_count += 1
+            outcome = consultation.outcome
+            # Rule 5: the fee of an affected consultation with a revenue-loss outcome.
+            if outcome in loss_outcomes:
+                revenue_loss += consultation.fee
+                loss_intervals.append((start, end))
+            # Rule 7: catch-up minutes of every needed service whose U(s) meets it. Not on top
+            # of a fee, should a methodology ever count "completed" as a loss: no double pay.
+            elif outcome == COMPLETED:
+                catch_up_minutes_total += catch_up
+
+        # Rule 6: the time of revenue-loss consultations is already paid by their fee.
+        if loss_intervals:
+            paid = merge_seconds(loss_intervals)
+            slot_lost_seconds = sum(end - start for start, end in subtract_seconds(verified, paid))
+        else:
+            slot_lost_seconds = verified_seconds
+        catch_up_seconds = 60 * catch_up_minutes_total
+        # Rule 8.
+        lost_seconds = slot_lost_seconds + catch_up_seconds
+        # Rule 9: exact Decimal arithmetic, rounded half-up to the cent once, here.
+        time_value = self.time_value(lost_seconds, params)
+        # Fees are in cents already; the quantize only fixes the exponent for printing.
+        revenue_loss = revenue_loss.quantize(_CENT, rounding=ROUND_HALF_UP)
+
+        return ClaimResult(
+            params.version,
+            params.hourly_rate,
+            inputs.period,
+            declared_seconds,
+            verified_seconds,
+            # Rule 3: unverified time is shown, never paid.
+            declared_seconds - verified_seconds,
+            slot_lost_seconds,
+            catch_up_seconds,
+            lost_seconds,
+            time_value,
+            revenue_loss,
+            # Rule 9: total = time value + revenue loss.
+            time_value + revenue_loss,
+            affected_count,
+            # Rule 11: every cited incident, sorted for the dossier and the JSON summary.
+            tuple(sorted(cited)),
+            verified,
+            inputs,
+            unavailability,
+        )
+
+    def time_value(self, lost_seconds: int, params: MethodologyParams) -> Decimal:
+        """Rule 9: exact Decimal arithmetic, rounded half-up to the cent once, here."""
+        return (Decimal(lost_seconds) * params.hourly_rate / _SECONDS_PER_HOUR).quantize(
+            _CENT, rounding=ROUND_HALF_UP
+        )
+
+    def slot_breakdown(self, result: ClaimResult) -> tuple[SlotBreakdown, ...]:
+        """One row per declared slot, in input order (``ClaimResult.slot_breakdown``)."""
+        unavailability = result._unavailability
+        by_service = unavailability._by_service
+        period_start, period_end = result._inputs.period_s
         rows = []
-        for slot in self._inputs.slots:
+        for slot in result._inputs.slots:
             start = max(slot.start_s, period_start)
             end = min(slot.end_s, period_end)
             if start >= end:
@@ -656,10 +860,11 @@ class ClaimResult(tuple):
             )
         return tuple(rows)
 
-    def _build_consultation_breakdown(self) -> tuple[ConsultationBreakdown, ...]:
-        inputs = self._inputs
+    def consultation_breakdown(self, result: ClaimResult) -> tuple[ConsultationBreakdown, ...]:
+        """One row per declared consultation (``ClaimResult.consultation_breakdown``)."""
+        inputs = result._inputs
         params = inputs.params
-        by_service = self._unavailability._by_service
+        by_service = result._unavailability._by_service
         period_start, period_end = inputs.period_s
         rows = []
         for consultation in inputs.consultations:
@@ -680,7 +885,7 @@ class ClaimResult(tuple):
                         and _meeting_pieces(by_service[service], start, end)
                     )
                 )
-                references = self._unavailability.references(affecting, start, end)
+                references = result._unavailability.references(affecting, start, end)
                 if not affecting:
                     reason = ConsultationReason.NOT_AFFECTED
                 elif consultation.outcome in params.loss_outcomes:
@@ -708,186 +913,14 @@ class ClaimResult(tuple):
         return tuple(rows)
 
 
-def _meeting_pieces(calendar: _ServiceCalendar, start: int, end: int) -> list[SecondsInterval]:
-    """``[start, end) ∩ U(s)`` (rule 2; rule 12: only a positive length meets)."""
-    starts, ends = calendar.starts, calendar.ends
-    index = bisect_right(ends, start)
-    pieces = []
-    while index < len(starts) and starts[index] < end:
-        pieces.append((max(starts[index], start), min(ends[index], end)))
-        index += 1
-    return pieces
+#: The rule logic of each methodology version that has its own; ``rules_for`` reads it.
+RULES: dict[str, Rules] = {ABSYM_2024_1.version: Rules()}
+_BASE_RULES = RULES[ABSYM_2024_1.version]
 
 
-# --- the calculation ---------------------------------------------------------------------
-
-
-def compute_claim(inputs: ClaimInputs, unavailability: Unavailability | None = None) -> ClaimResult:
-    """Apply methodology.md rules 1–12 to one claim.
-
-    ``unavailability`` may be passed when many claims share one calendar, period,
-    methodology and ``now``: it must be ``unavailability_by_service(inputs.incidents,
-    inputs.period, inputs.params, inputs.now)``, and is checked for period, ``now`` and
-    counted impacts and statuses.
-
-    The hot path (a reviewer batch, the membership estimate) works on the epoch seconds
-    the inputs carry and records nothing per row; the breakdowns are rebuilt on demand.
-    """
-    params = inputs.params
-    period_start, period_end = inputs.period_s
-    if unavailability is None:
-        unavailability = unavailability_by_service(
-            inputs.incidents, inputs.period, params, inputs.now
-        )
-    else:
-        unavailability._check_matches(inputs.period_s, inputs.now_s, params)
-    by_service = unavailability._by_service
-    cited: set[str] = set()
-    bisect = bisect_right  # a local name: looked up hundreds of times per claim
-
-    # Rules 2 and 3: slots.
-    clipped_slots: list[SecondsInterval] = []
-    verified_pieces: list[SecondsInterval] = []
-    for slot in inputs.slots:
-        start = slot.start_s
-        end = slot.end_s
-        # Rule 2: slots are clipped to the claim period first.
-        if start < period_start:
-            start = period_start
-        if end > period_end:
-            end = period_end
-        if start >= end:
-            continue
-        clipped_slots.append((start, end))
-        for service in slot.services:
-            calendar = by_service.get(service)
-            if calendar is None:
-                continue
-            starts, ends = calendar[0], calendar[1]
-            # Rule 12: only a piece ending strictly after the slot start can meet it.
-            index = bisect(ends, start)
-            count = len(starts)
-            if index == count or starts[index] >= end:
-                continue
-            while index < count and starts[index] < end:
-                piece_start = starts[index]
-                piece_end = ends[index]
-                # Rule 2: the slot's intersection with U(s); the union comes below.
-                verified_pieces.append(
-                    (
-                        piece_start if piece_start > start else start,
-                        piece_end if piece_end < end else end,
-                    )
-                )
-                index += 1
-            # Rule 11: incidents meeting the slot for a service both list: those covering
-            # its start, and those starting inside it (``_cite``, inlined: it is hot).
-            bounds = calendar[2]
-            index = bisect(bounds, start) - 1
-            if index >= 0:
-                cited |= calendar[3][index]
-            incident_starts = calendar[4]
-            low = bisect(incident_starts, start)
-            high = bisect_left(incident_starts, end, low)
-            if low < high:
-                cited.update(calendar[5][low:high])
-
-    # Rule 3: declared time is the union of the clipped slots, never a sum.
-    declared_seconds = sum(end - start for start, end in merge_seconds(clipped_slots))
-    # Rule 2: V is the union of the pieces; overlapping slots are not counted twice.
-    verified = merge_seconds(verified_pieces)
-    verified_seconds = sum(end - start for start, end in verified)
-
-    # Rules 4, 5 and 7: consultations.
-    loss_outcomes = params.loss_outcomes
-    catch_up_per_service = params.catch_up_minutes
-    loss_intervals: list[SecondsInterval] = []
-    revenue_loss = _ZERO_EUR
-    catch_up_minutes_total = 0
-    affected_count = 0
-    for consultation in inputs.consultations:
-        start = consultation.start_s
-        end = consultation.end_s
-        # Rule 4: only consultations whose start lies in the claim period count; a
-        # zero-length one meets nothing (rule 12).
-        if start < period_start or start >= period_end or start >= end:
-            continue
-        catch_up = 0
-        affected = False
-        for service in consultation.services:
-            calendar = by_service.get(service)
-            if calendar is None:
-                continue
-            ends = calendar[1]
-            index = bisect(ends, start)
-            # Rule 4 (with rule 12): [start, end) meets U(s) over a positive length.
-            if index == len(ends) or calendar[0][index] >= end:
-                continue
-            affected = True
-            catch_up += catch_up_per_service.get(service, 0)
-            # Rule 11: incidents meeting an affected consultation for a service both the
-            # consultation needed and the incident lists (``_cite``, inlined).
-            bounds = calendar[2]
-            index = bisect(bounds, start) - 1
-            if index >= 0:
-                cited |= calendar[3][index]
-            incident_starts = calendar[4]
-            low = bisect(incident_starts, start)
-            high = bisect_left(incident_starts, end, low)
-            if low < high:
-                cited.update(calendar[5][low:high])
-        if not affected:
-            continue
-        affected_count += 1
-        outcome = consultation.outcome
-        # Rule 5: the fee of an affected consultation with a revenue-loss outcome.
-        if outcome in loss_outcomes:
-            revenue_loss += consultation.fee
-            loss_intervals.append((start, end))
-        # Rule 7: catch-up minutes of every needed service whose U(s) meets it. Not on top
-        # of a fee, should a methodology ever count "completed" as a loss: no double pay.
-        elif outcome == COMPLETED:
-            catch_up_minutes_total += catch_up
-
-    # Rule 6: the time of revenue-loss consultations is already paid by their fee.
-    if loss_intervals:
-        slot_lost_seconds = sum(
-            end - start for start, end in subtract_seconds(verified, merge_seconds(loss_intervals))
-        )
-    else:
-        slot_lost_seconds = verified_seconds
-    catch_up_seconds = 60 * catch_up_minutes_total
-    # Rule 8.
-    lost_seconds = slot_lost_seconds + catch_up_seconds
-    # Rule 9: exact Decimal arithmetic, rounded half-up to the cent once, here.
-    time_value = (Decimal(lost_seconds) * params.hourly_rate / _SECONDS_PER_HOUR).quantize(
-        _CENT, rounding=ROUND_HALF_UP
-    )
-    # Fees are in cents already; the quantize only fixes the exponent for printing.
-    revenue_loss = revenue_loss.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-    return ClaimResult(
-        params.version,
-        params.hourly_rate,
-        inputs.period,
-        declared_seconds,
-        verified_seconds,
-        # Rule 3: unverified time is shown, never paid.
-        declared_seconds - verified_seconds,
-        slot_lost_seconds,
-        catch_up_seconds,
-        lost_seconds,
-        time_value,
-        revenue_loss,
-        # Rule 9: total = time value + revenue loss.
-        time_value + revenue_loss,
-        affected_count,
-        # Rule 11: every cited incident, sorted for the dossier and the JSON summary.
-        tuple(sorted(cited)),
-        verified,
-        inputs,
-        unavailability,
-    )
+def rules_for(version: str) -> Rules:
+    """The rule logic a claim computed under ``version`` uses (see ``Rules``)."""
+    return RULES.get(version, _BASE_RULES)
 
 
 def _money(amount: Decimal) -> str:

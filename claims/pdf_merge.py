@@ -53,10 +53,6 @@ class StreamingPdfMerger:
         out.write(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
         self._pages_root = self._reserve()
 
-    @property
-    def page_count(self) -> int:
-        return len(self._pages)
-
     def _reserve(self) -> int:
         self._offsets.append(0)
         return len(self._offsets) - 1

@@ -3,7 +3,7 @@ number of queries whatever the number of slots, consultations or incidents.
 
 The claim calculation itself (``claims.calculation``) is pure; this module only loads its
 inputs from the database and turns them into its dataclasses, then hands back its result
-(``claim_report`` / ``claim_compute``).
+(``claim_report``; ``claims.calculation.compute_claim`` is the pure calculation).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from claims.calculation import (
     SlotInput,
     compute_claim,
 )
+from claims.cure import correction_open_q
 from claims.models import (
     AffectedSlot,
     Claim,
@@ -67,10 +68,6 @@ def methodology_params(methodology: Methodology) -> MethodologyParams:
 
 
 # --- services and fees ----------------------------------------------------------------------
-
-
-def services_all() -> list[Service]:
-    return list(Service.objects.all())
 
 
 def service_names() -> dict[str, str]:
@@ -141,9 +138,7 @@ class LockedPeriod:
 def locked_periods(*, doctor: Doctor) -> list[LockedPeriod]:
     """Periods of the doctor's claims that are no longer drafts: their declarations are
     evidence now and must not change (one query). A request for information from the
-    legal team reopens its claim's period until the cure deadline (claims.selectors_review)."""
-    from claims.selectors_review import correction_open_q
-
+    legal team reopens its claim's period until the cure deadline (claims.cure)."""
     return [
         LockedPeriod(pk, first, last)
         for pk, first, last in Claim.objects.filter(doctor=doctor)
@@ -339,11 +334,6 @@ def claim_report(
         result=compute_claim(inputs),
         claim=claim,
     )
-
-
-def claim_compute(**kwargs) -> ClaimResult:
-    """``claim_report(...).result``: the figures only (``claim_summary``, batch exports)."""
-    return claim_report(**kwargs).result
 
 
 # --- periods and lists ---------------------------------------------------------------------
@@ -599,14 +589,6 @@ class ClaimPage:
     @property
     def unaffected_consultations(self) -> list[PageConsultation]:
         return [c for c in self.consultations if not c.affected]
-
-    @property
-    def loss_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.revenue_loss]
-
-    @property
-    def catch_up_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.catch_up_minutes]
 
 
 def _labels(choices) -> dict[str, str]:

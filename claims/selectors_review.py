@@ -20,7 +20,6 @@ from django.db.models import (
     Exists,
     F,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
     Sum,
@@ -41,7 +40,6 @@ from claims.models import (
     ClaimDecision,
     ClaimStatus,
     ClaimVersion,
-    Decision,
 )
 from claims.riziv import format_riziv
 from claims.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
@@ -62,20 +60,6 @@ SORTS = {
 DEFAULT_SORT = "-submitted"
 
 REVIEWABLE = [s for s in ClaimStatus.values if s != ClaimStatus.DRAFT]
-
-
-# --- the declaration lock (claims.selectors.locked_periods) -----------------------------------
-
-
-def correction_open_q(now: datetime | None = None) -> Q:
-    """Claims whose declarations the doctor may change again: information was requested
-    and the cure window is still open. ``claims.selectors.locked_periods`` excludes them."""
-    open_request = ClaimDecision.objects.filter(
-        claim=OuterRef("pk"),
-        decision=Decision.REQUEST_INFO,
-        cure_deadline__gt=now or timezone.now(),
-    )
-    return Q(status=ClaimStatus.INFO_REQUESTED) & Q(Exists(open_request))
 
 
 # --- the review list ----------------------------------------------------------------------
@@ -599,10 +583,6 @@ def batch_detail(*, batch: Batch, page_number: int | str = 1) -> BatchDetail:
         outputs=outputs,
         per_service=_per_service(claims, list(Service.objects.all())),
     )
-
-
-def batch_outputs(*, batch: Batch) -> list[BatchOutput]:
-    return list(batch.outputs.all())
 
 
 @dataclass

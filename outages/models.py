@@ -87,10 +87,6 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return self.reference
 
-    @property
-    def is_ongoing(self) -> bool:
-        return self.end is None
-
 
 class ImportFormat(models.TextChoices):
     CSV = "csv", "CSV"

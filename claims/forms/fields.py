@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from claims.importers.fields import brussels_aware
 from outages.intervals import BRUSSELS
+from outages.wallclock import WallClockError, brussels_wall_clock
 
 
 class BrusselsDateTimeField(forms.DateTimeField):
@@ -40,9 +40,9 @@ class BrusselsDateTimeField(forms.DateTimeField):
         if naive.tzinfo is not None:
             return naive
         try:
-            return brussels_aware(naive)
-        except ValueError as error:
-            raise ValidationError(str(error), code="nonexistent") from None
+            return brussels_wall_clock(naive)  # the one DST rule of every entry point
+        except WallClockError as error:
+            raise ValidationError(str(error), code="dst") from None
 
 
 class DateInput(forms.DateInput):

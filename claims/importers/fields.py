@@ -7,14 +7,14 @@ reads next to the line number.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
 from claims.importers.vocabulary import plain
-from outages.intervals import BRUSSELS
 from outages.models import Service
+from outages.wallclock import brussels_wall_clock
 
 # Day-first formats, as Belgian spreadsheets and agenda programs write them.
 _DAY_FIRST_FORMATS = (
@@ -27,25 +27,10 @@ _DAY_FIRST_FORMATS = (
 )
 
 
-def brussels_aware(naive: datetime) -> datetime:
-    """A wall-clock time in Brussels as an aware datetime.
-
-    On the October night the hour 02:00–03:00 happens twice: the first one (summer time)
-    is meant, as a calendar program would; write an offset to mean the second. A time
-    the March night skips does not exist and is refused.
-    """
-    aware = naive.replace(tzinfo=BRUSSELS, fold=0)
-    if aware.astimezone(UTC).astimezone(BRUSSELS).replace(tzinfo=None) != naive.replace(fold=0):
-        raise ValueError(
-            _("%(time)s does not exist in Brussels: the clocks moved forward that night.")
-            % {"time": naive.strftime("%Y-%m-%d %H:%M")}
-        )
-    return aware
-
-
 def parse_datetime(value: str) -> datetime:
     """ISO 8601 (``2024-01-15T09:40``, with or without offset) or ``15/01/2024 09:40``;
-    without an offset the time is Brussels time."""
+    without an offset the time is Brussels time, by the one DST rule of
+    ``outages.wallclock`` (a time the DST night repeats or skips needs its offset)."""
     value = value.strip()
     if not value:
         raise ValueError(_("A date and time is required."))
@@ -65,7 +50,7 @@ def parse_datetime(value: str) -> datetime:
             % {"value": value}
         )
     if parsed.tzinfo is None:
-        return brussels_aware(parsed)
+        return brussels_wall_clock(parsed)  # WallClockError is a ValueError
     return parsed
 
 

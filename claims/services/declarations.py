@@ -9,7 +9,7 @@ nothing inside the period of a claim that is already submitted.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -75,6 +75,9 @@ def _add(errors: dict[str, list[str]], field: str, message) -> None:
 def slot_time_errors(*, start: datetime, end: datetime, now: datetime) -> dict[str, list[str]]:
     """The rules a slot's times must follow on their own (no database)."""
     errors: dict[str, list[str]] = {}
+    # In UTC: two datetimes sharing the Brussels zone object subtract as wall-clock times,
+    # which would make a DST night's slot an hour too long or too short.
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
         _add(errors, "end", END_AFTER_START)
     elif end - start > MAX_SPAN:
@@ -110,11 +113,6 @@ def _check_unlocked(doctor: Doctor, *moments: datetime, field: str = "start") ->
         period = locked_period_for(moment, periods)
         if period is not None:
             raise ValidationError({field: locked_message(period)})
-
-
-def declaration_locked(*, doctor: Doctor, start: datetime) -> LockedPeriod | None:
-    """The submitted claim whose period holds ``start``, if any."""
-    return locked_period_for(start, locked_periods(doctor=doctor))
 
 
 # --- slots ------------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from claims.cure import correction_open
 from claims.models import (
     REASONS_BY_DECISION,
     STATUS_AFTER_DECISION,
@@ -208,11 +209,6 @@ def open_request(claim: Claim) -> ClaimDecision | None:
     )
 
 
-def claim_can_resubmit(claim: Claim, now: datetime | None = None) -> bool:
-    request = open_request(claim)
-    return request is not None and (now or timezone.now()) < request.cure_deadline
-
-
 def claim_resubmit(
     *, claim: Claim, user, declaration_accepted: bool, now: datetime | None = None
 ) -> Claim:
@@ -232,7 +228,7 @@ def claim_resubmit(
         request = open_request(claim)
         if request is None:
             raise ValidationError(NOT_OPEN_FOR_CORRECTION)
-        if now >= request.cure_deadline:
+        if not correction_open(claim, request, now):
             raise ValidationError(_window_closed_message(request.cure_deadline))
         before = _claim_state(claim)
         number = claim.versions.count() + 1

@@ -2,9 +2,8 @@
 page, with the "correct and resubmit" path while a request for information is open."""
 
 from django import template
-from django.utils import timezone
 
-from claims.models import Decision
+from claims.cure import awaits_correction, correction_open
 
 register = template.Library()
 
@@ -15,18 +14,13 @@ def claim_decision_panel(claim):
     if claim is None or not claim.pk or not claim.is_frozen:
         return {"panel": None}
     decision = claim.decisions.order_by("-created_at", "-id").first()
-    now = timezone.now()
-    is_open_request = (
-        decision is not None
-        and decision.decision == Decision.REQUEST_INFO
-        and claim.status == "info_requested"
-    )
+    can_resubmit = correction_open(claim, decision)
     return {
         "panel": {
             "claim": claim,
             "decision": decision,
-            "can_resubmit": is_open_request and now < decision.cure_deadline,
-            "window_closed": is_open_request and now >= decision.cure_deadline,
+            "can_resubmit": can_resubmit,
+            "window_closed": awaits_correction(claim, decision) and not can_resubmit,
             "versions": claim.versions.count() if decision is not None else 0,
         }
     }

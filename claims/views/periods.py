@@ -19,10 +19,6 @@ class PagePeriod:
     def query(self) -> str:
         return urlencode({"from": self.first_day.isoformat(), "to": self.last_day.isoformat()})
 
-    @property
-    def is_month(self) -> bool:
-        return (self.first_day, self.last_day) == month_bounds(self.first_day)
-
     def _month_query(self, day: date) -> str:
         first, last = month_bounds(day)
         return urlencode({"from": first.isoformat(), "to": last.isoformat()})

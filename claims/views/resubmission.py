@@ -6,10 +6,10 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from claims.cure import correction_open
 from claims.forms.claims import DeclarationForm
 from claims.models import Claim
 from claims.permissions import doctor_required
@@ -37,7 +37,7 @@ def claim_resubmit_view(request, pk: int):
                 % {"id": claim.pk},
             )
             return redirect("claims:claim", pk=claim.pk)
-    window_open = request_for_info is not None and timezone.now() < request_for_info.cure_deadline
+    window_open = correction_open(claim, request_for_info)
     # What the claim would be with the declarations as they are now (not frozen yet).
     report = (
         claim_report(

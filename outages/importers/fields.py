@@ -10,7 +10,7 @@ Accepted dates and times (README, "Official incident calendar"):
   ``15.01.2024 08:05:30`` (never month first: ``01/02/2024`` is 1 February);
 * a time is required; a value without an offset is Europe/Brussels local time. A local
   time that does not exist (the March DST change) or happens twice (October) is refused:
-  the file must then give the offset.
+  the file must then give the offset (``outages.wallclock``, the rule of every entry point).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
-from outages.intervals import BRUSSELS
 from outages.models import Impact, IncidentStatus
+from outages.wallclock import WallClockError, brussels_wall_clock
 
 REFERENCE_MAX_LENGTH = 100
 TITLE_MAX_LENGTH = 300
@@ -146,31 +146,13 @@ def _offset(text: str) -> timezone:
 
 
 def localize_brussels(naive: datetime) -> datetime:
-    """A wall-clock time in Brussels as an aware datetime; refuses the times that the DST
-    changes make impossible (March) or ambiguous (October), because guessing would shift
-    an incident by an hour in a legal dossier."""
-    first = naive.replace(tzinfo=BRUSSELS, fold=0)
-    second = naive.replace(tzinfo=BRUSSELS, fold=1)
-    if first.utcoffset() != second.utcoffset():
-        wall = naive.strftime("%Y-%m-%d %H:%M")
-        # zoneinfo gives the gap's two readings different offsets too; a time that
-        # exists does not survive a round trip through UTC when it is in the gap.
-        if first.astimezone(UTC).astimezone(BRUSSELS).replace(tzinfo=None) != naive:
-            raise FieldError(
-                _(
-                    "%(value)s does not exist in Brussels (the clocks move forward that "
-                    "night). Check the time or give its UTC offset."
-                )
-                % {"value": wall}
-            )
-        raise FieldError(
-            _(
-                "%(value)s happens twice in Brussels (the clocks move back that night). "
-                "Give its UTC offset, e.g. +02:00 for the first and +01:00 for the second."
-            )
-            % {"value": wall}
-        )
-    return first
+    """A wall-clock time in Brussels as an aware datetime, by the one DST rule of
+    ``outages.wallclock`` (a time the DST change skips or repeats is refused: guessing
+    would shift an incident by an hour in a legal dossier)."""
+    try:
+        return brussels_wall_clock(naive)
+    except WallClockError as error:
+        raise FieldError(str(error)) from None
 
 
 def parse_moment(value: str) -> datetime:

@@ -28,9 +28,3 @@ def duration(value) -> str:
         return ""
     seconds = int(value.total_seconds()) if isinstance(value, timedelta) else int(value)
     return format_minutes(minutes(seconds))
-
-
-@register.filter
-def as_minutes(value) -> int:
-    """Seconds → whole minutes, rounded half-up."""
-    return minutes(int(value or 0))

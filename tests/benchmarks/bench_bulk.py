@@ -12,7 +12,7 @@ in one process, interleaved (raw, bulk, raw, bulk) so that a busy machine slows 
 * raw: the same two queries the bulk path runs (slots and consultations with their
   services, in doctor order), read through psycopg server-side cursors and thrown away;
 * bulk: ``MembershipPass(...).claims()``: every doctor's claim computed from those rows;
-* before: the per-doctor path (``claim_compute``, as ``claim_report`` does for a page) on
+* before: the per-doctor path (``claim_report``, as for a page) on
   a sample of doctors, extrapolated to all of them;
 * the membership estimate with its per-service figures (the reviewers' page), once.
 """
@@ -241,7 +241,7 @@ def main() -> None:
 
         from claims.bulk import MembershipPass
         from claims.models import Doctor
-        from claims.selectors import claim_compute, methodology_current, methodology_params
+        from claims.selectors import claim_report, methodology_current, methodology_params
         from claims.services.membership import membership_estimate
         from outages.intervals import period_window
 
@@ -278,16 +278,16 @@ def main() -> None:
         sample = list(Doctor.objects.order_by("pk").values_list("pk", flat=True)[:SAMPLE])
         started = time.perf_counter()
         for pk in sample:
-            claim_compute(
+            claim_report(
                 doctor=Doctor(pk=pk),
                 first_day=JANUARY[0],
                 last_day=JANUARY[1],
                 methodology=methodology,
                 now=now,
-            )
+            ).result
         per_doctor = (time.perf_counter() - started) / len(sample)
         print(
-            f"before, per doctor (claim_compute, {len(sample)} doctors): "
+            f"before, per doctor (claim_report, {len(sample)} doctors): "
             f"{per_doctor * 1000:.1f} ms each, {per_doctor * doctors:.0f} s for all = "
             f"{per_doctor * doctors / raw:.1f}x the raw read"
         )

@@ -31,7 +31,7 @@ from claims.dossier.render import (
     html_to_pdf,
 )
 from claims.models import AffectedSlot, Consultation
-from claims.selectors import claim_compute
+from claims.selectors import claim_report
 from claims.services.claims import claim_get_or_create_draft, claim_submit
 from claims.services.snapshots import snapshot_recompute
 from outages.intervals import BRUSSELS
@@ -94,7 +94,7 @@ def test_a_dutch_doctors_dossier_has_dutch_numbers_and_says_it_is_dutch():
             impact="major_outage",
         )
         incident.services.set(services(["recip-e"]))
-    result = claim_compute(claim=claim)
+    result = claim_report(claim=claim).result
     assert result.total > 1000
 
     pdf = render(claim)
@@ -172,7 +172,7 @@ def test_it_handles_dst_the_night_clocks_go_forward(doctor):
     assert "01:30–03:30" in text
     assert "01:30–03:30 · 1 h" in text
     assert "DST-1" in text
-    assert claim_compute(claim=claim).verified_minutes == 60
+    assert claim_report(claim=claim).result.verified_minutes == 60
 
 
 def test_the_affected_consultations_show_the_rule_applied_and_the_others_are_counted(doctor):
@@ -209,7 +209,7 @@ def test_the_json_attachment_equals_claim_summary(doctor):
 
     assert attachment["claim_summary"] == EXPECTED_SUMMARY
     assert list(attachment["claim_summary"]) == list(EXPECTED_SUMMARY)  # interfaces.md order
-    result = claim_compute(claim=claim)
+    result = claim_report(claim=claim).result
     assert attachment["claim_summary"] == claim_summary_dict(
         result, riziv=doctor.riziv, first_day=FIRST_DAY, last_day=LAST_DAY
     )

@@ -15,7 +15,7 @@ from factories_review import at, declare_consultation, declare_slot, incident
 from claims.bulk import MembershipPass
 from claims.exports import neutralise
 from claims.models import Outcome
-from claims.selectors import claim_compute, methodology_current, methodology_params
+from claims.selectors import claim_report, methodology_current, methodology_params
 from claims.services.membership import membership_estimate
 from outages.intervals import period_window
 from tests.conftest import make_doctor
@@ -48,13 +48,13 @@ def test_the_bulk_pass_gives_each_doctor_the_claim_of_the_per_doctor_path(member
     window = period_window(*JAN)
     bulk = MembershipPass(windows=[window], params=methodology_params(methodology), now=_now())
     computed = {doctor: claims for doctor, claims in bulk.claims(chunk_size=2)}
-    # Doctors with declarations in January only, each with the claim claim_compute gives.
+    # Doctors with declarations in January only, each with the claim claim_report gives.
     assert sorted(computed) == sorted([membership[0].pk, membership[1].pk])
     for doctor in membership[:2]:
         [(index, _inputs, result)] = computed[doctor.pk]
-        expected = claim_compute(
+        expected = claim_report(
             doctor=doctor, first_day=JAN[0], last_day=JAN[1], methodology=methodology, now=_now()
-        )
+        ).result
         assert index == 0
         assert result == expected
         assert result.cited_incidents == expected.cited_incidents
@@ -71,9 +71,9 @@ def test_the_estimate_is_the_sum_of_every_doctors_monthly_claims(membership):
         month_total = Decimal(0)
         doctors = 0
         for doctor in membership:
-            result = claim_compute(
+            result = claim_report(
                 doctor=doctor, first_day=first, last_day=last, methodology=methodology, now=_now()
-            )
+            ).result
             month_total += result.total
             doctors += result.declared_seconds > 0 or bool(
                 doctor.consultations.filter(

@@ -8,7 +8,7 @@ from claims_helpers import english
 
 from claims.demo import DEMO_DOCTOR, seed_accounts, seed_declarations
 from claims.models import AffectedSlot, Claim, ClaimStatus, Consultation, Doctor
-from claims.selectors import claim_compute
+from claims.selectors import claim_report
 from outages.demo import seed_calendar
 
 pytestmark = pytest.mark.django_db
@@ -29,7 +29,7 @@ def test_the_demo_doctor_has_a_meaningful_draft_claim_for_january(seeded):
         date(2024, 1, 31),
         ClaimStatus.DRAFT,
     )
-    result = claim_compute(claim=claim)
+    result = claim_report(claim=claim).result
     # Verified time on every outage day, some unverified time, losses and catch-up.
     assert result.verified_minutes > 600
     assert result.unverified_minutes > 60
@@ -41,7 +41,7 @@ def test_the_demo_doctor_has_a_meaningful_draft_claim_for_january(seeded):
 
 
 def test_seeding_twice_changes_nothing(seeded):
-    before = claim_compute(claim=Claim.objects.get(doctor=seeded))
+    before = claim_report(claim=Claim.objects.get(doctor=seeded)).result
     counts = (AffectedSlot.objects.count(), Consultation.objects.count(), Claim.objects.count())
     seed_accounts()
     seed_calendar()
@@ -51,7 +51,7 @@ def test_seeding_twice_changes_nothing(seeded):
         Consultation.objects.count(),
         Claim.objects.count(),
     )
-    assert claim_compute(claim=Claim.objects.get(doctor=seeded)) == before
+    assert claim_report(claim=Claim.objects.get(doctor=seeded)).result == before
 
 
 def test_the_demo_dashboard_shows_the_draft(client, seeded):
@@ -59,6 +59,6 @@ def test_the_demo_dashboard_shows_the_draft(client, seeded):
     english(client)
     text = client.get("/").content.decode()
     claim = Claim.objects.get(doctor=seeded)
-    total = claim_compute(claim=claim).total
+    total = claim_report(claim=claim).result.total
     assert f"{total:,.2f} EUR" in text
     assert "Review and submit" in text

@@ -16,7 +16,7 @@ from factories_review import (
 )
 from mail_servers import SITE, html_of, text_of
 
-from claims.selectors import claim_compute, claim_recomputation
+from claims.selectors import claim_recomputation, claim_report
 from claims.services.claims import claim_get_or_create_draft
 from notifications.calendar import calendar_change_process, incident_states_sync
 from notifications.doctors import doctor_digests_send
@@ -92,14 +92,14 @@ def test_a_draft_shows_its_new_figure_and_the_dashboard_badge_counts_it(
     doctor = new_doctor(language="en")
     declare_slot(doctor, at(15, 7, 30), at(15, 12, 0))
     draft = claim_get_or_create_draft(doctor=doctor, first_day=JANUARY[0], last_day=JANUARY[1])
-    before = claim_compute(claim=draft).total
+    before = claim_report(claim=draft).result.total
     client.force_login(doctor.user)
     with django_assert_max_num_queries(DASHBOARD_QUERIES):
         assert 'id="notice-badge"' in client.get("/").content.decode()
 
     _import(tmp_path, LATE_OUTAGE, django_capture_on_commit_callbacks)
 
-    after = claim_compute(claim=draft).total
+    after = claim_report(claim=draft).result.total
     [message] = smtp.to(doctor.user.email)
     text = text_of(message)
     assert f"by +{after - before:.2f} EUR: your draft now shows {after:,.2f} EUR" in text

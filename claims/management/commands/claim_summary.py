@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from claims.calculation import claim_summary_dict
 from claims.models import Doctor, Methodology
 from claims.riziv import format_riziv, normalize_riziv
-from claims.selectors import claim_compute, methodology_current, methodology_published
+from claims.selectors import claim_report, methodology_current, methodology_published
 
 
 def _date(value: str) -> date:
@@ -47,9 +47,9 @@ class Command(BaseCommand):
             methodology = methodology_current()
             if methodology is None:
                 raise CommandError("No methodology version is published.")
-        result = claim_compute(
+        result = claim_report(
             doctor=doctor, first_day=first_day, last_day=last_day, methodology=methodology
-        )
+        ).result
         summary = claim_summary_dict(
             result, riziv=doctor.riziv, first_day=first_day, last_day=last_day
         )
