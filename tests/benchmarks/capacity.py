@@ -167,7 +167,7 @@ def batch_rate(cluster, data: dict, base: str) -> float:
         [("name", "Capacity"), *[("claim", str(pk)) for pk in ids]],
     )
     batch = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
-    reviewer.post(f"{base}/claims/review/batches/{batch}/freeze/")
+    reviewer.post(f"{base}/claims/review/batches/{batch}/freeze/", {"confirm": "yes"})
     reviewer.post(f"{base}/claims/review/batches/{batch}/files/dossier/")
     while True:
         time.sleep(0.5)

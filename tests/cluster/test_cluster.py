@@ -76,7 +76,11 @@ def test_a_batch_dossier_built_by_a_worker_downloads_from_the_other_server(clust
     )
     assert created.status == 302
     batch = int(created.headers["Location"].rstrip("/").rsplit("/", 1)[-1])
-    assert reviewer.post(f"{two}/claims/review/batches/{batch}/freeze/").status == 302
+    freeze = f"{two}/claims/review/batches/{batch}/freeze/"
+    # Freezing cannot be undone: the page asks for a ticked box.
+    assert (
+        reviewer.post(freeze, {"confirm": "yes"}, csrf_from=f"{two}/claims/review/").status == 302
+    )
     started = reviewer.post(f"{two}/claims/review/batches/{batch}/files/dossier/")
     assert started.status == 302
 
