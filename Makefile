@@ -58,6 +58,7 @@ bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py --doctors 20000
 	$(BIN)/python tests/benchmarks/bench_dossier.py
 	$(BIN)/python tests/benchmarks/bench_submit.py
+	$(BIN)/python tests/benchmarks/bench_claim_page.py
 	$(BIN)/python tests/benchmarks/bench_seal.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python tests/benchmarks/bench_bulk.py; \
