@@ -220,7 +220,10 @@ def child(case: str, runs: int, seed: int, profile: bool) -> dict:
     media.enable()
     try:
         slots, consultations = CASES[case]
-        claims = _make_data(random.Random(seed), slots, consultations)
+        # Submitted with the task queue of production: the dossier is not rendered at
+        # submission, so the resident set before the first render is the data's alone.
+        with override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}):
+            claims = _make_data(random.Random(seed), slots, consultations)
 
         def fresh(role):
             return Claim.objects.select_related("doctor__user", "methodology").get(
