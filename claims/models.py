@@ -67,6 +67,9 @@ class User(AbstractUser):
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+        # The review list sorted by doctor (issue 13): its first pages are read in this
+        # order instead of sorting every claim (EXPLAIN ANALYZE in bench_review.py).
+        indexes = [models.Index(fields=["last_name", "first_name", "id"], name="user_name_order")]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email
