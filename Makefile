@@ -57,10 +57,14 @@ messages: venv
 bench: venv
 	$(BIN)/python tests/benchmarks/bench_calculation.py --doctors 20000
 	$(BIN)/python tests/benchmarks/bench_dossier.py
+	$(BIN)/python tests/benchmarks/bench_submit.py
+	$(BIN)/python tests/benchmarks/bench_claim_page.py
 	$(BIN)/python tests/benchmarks/bench_seal.py
 	$(BIN)/python tests/benchmarks/bench_outages.py
 	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python tests/benchmarks/bench_bulk.py; \
 	else echo "bench_bulk.py skipped: it needs DATABASE_URL=postgres://... (make bench-bulk)"; fi
+	@if [[ "$$DATABASE_URL" == postgres* ]]; then $(BIN)/python tests/benchmarks/bench_review.py --parts list; \
+	else echo "bench_review.py skipped: it needs DATABASE_URL=postgres://... (make bench-review)"; fi
 
 .PHONY: bench-claims
 bench-claims: venv

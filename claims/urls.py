@@ -25,4 +25,9 @@ urlpatterns = [
     path("<int:pk>/submit/", claims.claim_submit_view, name="claim_submit"),
     path("<int:pk>/delete/", claims.claim_delete, name="claim_delete"),
     path("<int:claim_id>/dossier.pdf", dossiers.claim_dossier_download, name="claim_dossier"),
+    path(
+        "<int:claim_id>/dossier/status.json",
+        dossiers.claim_dossier_status,
+        name="claim_dossier_status",
+    ),
 ]

@@ -1,8 +1,9 @@
 """Writes of claims: open a draft for a period, submit it (freeze it), delete a draft.
 
-Submission computes the claim, freezes the snapshot and the figures, renders and stores
-the PDF dossier (``claims.services.dossiers``), all in one transaction: a dossier that
-fails to render leaves the claim a draft, never half-submitted.
+Submission computes the claim and freezes the snapshot and the figures in one transaction;
+the PDF dossier is rendered, sealed and stored right after it commits, in the background
+(``claims.services.dossier_jobs``): a dossier that fails to render or seal is retried and
+never undoes a submission.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
 from claims.models import Claim, ClaimStatus, Doctor
 from claims.selectors import claim_report, methodology_current
 from claims.services.checks import claim_check_after_submit
-from claims.services.dossiers import claim_store_dossier
+from claims.services.dossier_jobs import dossier_job_schedule, dossier_job_start
 from claims.services.snapshots import claim_snapshot_build
 
 MAX_PERIOD_DAYS = 366
@@ -122,8 +123,11 @@ def claim_submit(*, claim: Claim, user, declaration_accepted: bool) -> Claim:
         claim.status = ClaimStatus.SUBMITTED
         claim.full_clean()
         claim.save()
-        # In the same transaction: if the dossier cannot be rendered, nothing is submitted.
-        claim = claim_store_dossier(claim=claim)
+        # The dossier is made in the background once this commits (issue 13): submitting
+        # takes the same short time whatever the claim's size or the TSA's state.
+        dossier_job_schedule(claim=claim)
+    if dossier_job_start(claim=claim):
+        claim.refresh_from_db(fields=["dossier", "dossier_sha256", "updated_at"])
     # The legal team's consistency flags (claims.flags); never blocks a submission.
     claim_check_after_submit(claim=claim, now=now)
     return claim

@@ -23,8 +23,8 @@ logger = logging.getLogger(__name__)
 
 NOT_SUBMITTED = _("Only a submitted claim has a stored dossier; a draft's is rendered on demand.")
 SEAL_UNAVAILABLE = _(
-    "The dossier could not be sealed just now, so the claim is not submitted yet. "
-    "Nothing is lost: try again in a few minutes."
+    "The dossier could not be sealed just now. The claim is submitted and nothing "
+    "is lost: the dossier is being prepared and will be ready in a few minutes."
 )
 
 

@@ -7,6 +7,7 @@ calendar would give other figures.
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -34,6 +35,16 @@ def _after_submit(request, claim: Claim) -> None:
         request,
         _("Your claim #%(id)s is submitted. Its figures are now frozen.") % {"id": claim.pk},
     )
+
+
+#: Rows of a long table of the claim page shown at once (issue 13: a claim of 3,000
+#: consultations stays a fast page; the summary comes first, the tables have page links).
+PAGE_ROWS = 100
+
+
+def _rows(request, rows: list, parameter: str):
+    # get_page: a missing, invalid or too large number gives the first or last page.
+    return Paginator(rows, PAGE_ROWS).get_page(request.GET.get(parameter))
 
 
 def _render(request, *, period, claim, declaration_form, period_form=None):
@@ -64,6 +75,9 @@ def _render(request, *, period, claim, declaration_form, period_form=None):
             "declaration_form": declaration_form,
             "period": PagePeriod(page.first_day, page.last_day, period_form),
             "query": f"from={page.first_day.isoformat()}&to={page.last_day.isoformat()}",
+            "slot_rows": _rows(request, page.slots, "slots"),
+            "affected_rows": _rows(request, page.affected_consultations, "consultations"),
+            "unaffected_rows": _rows(request, page.unaffected_consultations, "unaffected"),
         },
     )
 

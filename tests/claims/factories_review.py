@@ -16,7 +16,6 @@ from claims.models import Claim, ClaimStatus, Outcome
 from claims.services.accounts import doctor_register
 from claims.services.claims import claim_file
 from claims.services.declarations import consultation_create, slot_create
-from claims.services.dossiers import claim_keep_dossier
 from outages.intervals import BRUSSELS
 from outages.models import Impact, Incident, IncidentStatus, Service
 
@@ -93,16 +92,16 @@ def blank_pdf(pages: int = 1, title: str = "") -> bytes:
 def use_fast_dossiers(monkeypatch, pages: int = 2) -> None:
     """Make ``claim_submit`` store a blank ``pages``-page dossier instead of rendering the
     real one (a second or more each): for tests about review, not about dossiers."""
-    import claims.services.claims as claim_services
+    # The dossier is made right after submission (claims.services.dossier_jobs): its
+    # rendering is what is replaced; sealing (a no-op without a certificate) and storing stay.
+    import claims.services.dossier_jobs as dossier_jobs
 
-    def store(*, claim: Claim) -> Claim:
-        if claim.dossier and claim.dossier_sha256:
-            return claim
+    def render(claim: Claim) -> bytes:
         # Each submission's bytes differ, as a real dossier's do (its snapshot and date).
         title = f"claim {claim.pk} submitted {claim.submitted_at.isoformat()} {claim.total}"
-        return claim_keep_dossier(claim=claim, content=blank_pdf(pages, title=title))
+        return blank_pdf(pages, title=title)
 
-    monkeypatch.setattr(claim_services, "claim_store_dossier", store)
+    monkeypatch.setattr(dossier_jobs, "_render", render)
 
 
 def small_pdf(claim_id: int, pages: int = 1) -> bytes:

@@ -198,3 +198,26 @@ def test_the_current_methodology_is_the_latest_published(db):
     Methodology.objects.create(version="NEW", published_on=date(2025, 1, 1))
     assert methodology_current().version == "NEW"
     assert methodology_current(today=date(2024, 6, 1)).version == "ABSyM-2024.1"
+
+
+def test_a_long_claim_page_shows_its_tables_a_hundred_rows_at_a_time(client_en, example_claim):
+    # Issue 13: 250 consultations none of them affected (no incident on those days): the
+    # summary first, then page links under the table; the same queries on every page.
+    add_consultations(example_claim, 250, day=20)
+    url = "/claims/claim/?from=2024-01-01&to=2024-01-31"
+    first = client_en.get(url).content.decode()
+    assert "Rows 1–100 of 25" in first
+    assert first.index("Lost time") < first.index("Your consultations")
+    assert (
+        'href="?from=2024-01-01&amp;to=2024-01-31&amp;unaffected=3#unaffected-consultations"'
+        in first
+    )
+
+    last = client_en.get(url + "&unaffected=3")
+    text = last.content.decode()
+    assert re.search(r"Rows 201–25\d of 25\d", text)
+    assert '<details id="unaffected-consultations" open>' in text
+    # A hostile page number gives a page, never an error.
+    assert client_en.get(url + "&unaffected=99999").status_code == 200
+    assert client_en.get(url + "&unaffected=-1%27").status_code == 200
+    assert queries_of(client_en, url + "&unaffected=2") == queries_of(client_en, url)

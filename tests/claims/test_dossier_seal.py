@@ -109,14 +109,20 @@ def test_without_a_certificate_dossiers_say_not_sealed(doctor, settings):
         assert gettext("not sealed") in pdf_reader(content).metadata["/Keywords"]
 
 
-def test_a_wrong_password_fails_the_submission_and_keeps_the_draft(doctor, sealing, settings):
+def test_a_wrong_password_keeps_the_claim_submitted_and_its_dossier_pending(
+    doctor, sealing, settings
+):
+    # Issue 13: the dossier is made after the submission commits; a seal that fails never
+    # undoes a submission, and nothing unsealed is stored.
     settings.DOSSIER_SEAL_PASSWORD = "wrong"
     claim = worked_example_claim(doctor)
-    with pytest.raises(ValidationError):
-        submit(claim)
+    submit(claim)
     claim.refresh_from_db()
-    assert claim.status == "draft" and not claim.dossier_sha256
+    assert claim.status == "submitted" and not claim.dossier_sha256
+    assert claim.dossier_job.state == "failed"
     assert not [p for p in Path(settings.MEDIA_ROOT).rglob("*.pdf")]
+    with pytest.raises(ValidationError):
+        dossier_for_download(claim=claim)
 
 
 def test_sealing_is_a_no_op_without_a_certificate(settings):
@@ -124,22 +130,35 @@ def test_sealing_is_a_no_op_without_a_certificate(settings):
     assert dossier_seal(b"%PDF-1.7 anything") == b"%PDF-1.7 anything"
 
 
-def test_a_timestamp_authority_down_refuses_the_submission_with_a_message(
-    doctor, doctor_client, sealing, settings
+def test_a_timestamp_authority_down_submits_and_says_the_dossier_is_pending(
+    doctor, doctor_client, sealing, seal_pki, settings
 ):
     # A port nobody listens on: the TSA is unreachable.
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    good_tsa = settings.DOSSIER_TSA_URL
     settings.DOSSIER_TSA_URL = f"http://127.0.0.1:{port}/tsa"
     claim = worked_example_claim(doctor)
     doctor_client.cookies["django_language"] = "en"
 
     response = doctor_client.post(
-        reverse("claims:claim_submit", args=[claim.pk]), {"declaration_accepted": "on"}
+        reverse("claims:claim_submit", args=[claim.pk]),
+        {"declaration_accepted": "on"},
+        follow=True,
     )
 
-    assert response.status_code == 200
-    assert "could not be sealed just now" in response.content.decode()
     claim.refresh_from_db()
-    assert claim.status == "draft" and not claim.dossier_sha256
+    assert claim.status == "submitted" and not claim.dossier_sha256
+    assert "Dossier being prepared" in response.content.decode()
+    download = doctor_client.get(reverse("claims:claim_dossier", args=[claim.pk]))
+    assert download.status_code == 503
+    assert "could not be sealed just now" in download.content.decode()
+
+    # The authority is back: the next download makes, seals and keeps the dossier.
+    settings.DOSSIER_TSA_URL = good_tsa
+    download = doctor_client.get(reverse("claims:claim_dossier", args=[claim.pk]))
+    assert download.status_code == 200
+    claim.refresh_from_db()
+    assert hashlib.sha256(download.content).hexdigest() == claim.dossier_sha256
+    assert seal_status(download.content, seal_pki).bottom_line

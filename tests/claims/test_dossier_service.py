@@ -44,21 +44,31 @@ def test_submitting_stores_the_dossier_and_its_sha256(doctor, settings):
     assert attachment["claim_summary"] == claim.snapshot["figures"]["summary"]
 
 
-def test_a_dossier_that_fails_to_render_leaves_the_claim_a_draft(doctor, settings, monkeypatch):
+def test_a_dossier_that_fails_to_render_leaves_the_claim_submitted_and_pending(
+    doctor, settings, monkeypatch
+):
+    # Issue 13: the dossier is made after the submission commits; a failure never undoes
+    # the submission, stores nothing, and the first download later makes it.
     claim = worked_example_claim(doctor)
+    real = claims.dossier.render.html_to_pdf
 
     def broken(html, data):
         raise RuntimeError("Pango is missing")
 
     monkeypatch.setattr(claims.dossier.render, "html_to_pdf", broken)
-    with pytest.raises(RuntimeError):
-        submit(claim)
+    submit(claim)
 
     claim.refresh_from_db()
-    assert claim.status == ClaimStatus.DRAFT
-    assert claim.snapshot is None and claim.submitted_at is None and claim.total is None
+    assert claim.status == ClaimStatus.SUBMITTED and claim.snapshot is not None
     assert claim.dossier.name == "" and claim.dossier_sha256 == ""
+    assert claim.dossier_job.state == "failed"
     assert stored_files(settings) == []
+
+    monkeypatch.setattr(claims.dossier.render, "html_to_pdf", real)
+    download = dossier_for_download(claim=claim)
+    claim.refresh_from_db()
+    assert download.sha256 == claim.dossier_sha256
+    assert stored_files(settings) == [Path(claim.dossier.path)]
 
 
 def test_a_dossier_is_rendered_once(doctor, monkeypatch):
