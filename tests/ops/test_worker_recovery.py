@@ -36,6 +36,9 @@ def _frozen_batch(reviewer, monkeypatch, count=3):
     use_fast_dossiers(monkeypatch)
     recip_e_outage()
     claims = [submitted_claim() for _ in range(count)]
+    # Each submission queued its dossier's task: these tests are about the batch job alone,
+    # which makes any missing dossier itself (so no worker is busy elsewhere).
+    DBTaskResult.objects.filter(task_path="claims.tasks_dossier.dossier_prepare").delete()
     # The first claim has no stored dossier yet: the batch job renders it under a row lock,
     # which lets the test hold the job at a known point.
     Claim.objects.filter(pk=claims[0].pk).update(dossier="", dossier_sha256="")
