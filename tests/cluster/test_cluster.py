@@ -52,8 +52,13 @@ def test_a_dossier_submitted_on_server_1_downloads_from_server_2(cluster):
     submitted = doctor.post(f"{one}/claims/{claim}/submit/", {"declaration_accepted": "on"})
     assert submitted.status == 302, submitted.text[:2000]
 
-    from_two = doctor.get(f"{two}/claims/{claim}/dossier.pdf")
-    assert from_two.status == 200 and from_two.body.startswith(b"%PDF-")
+    # A worker makes the dossier after the commit; meanwhile the download answers 202.
+    def stored():
+        reply = doctor.get(f"{two}/claims/{claim}/dossier.pdf")
+        return reply if reply.status == 200 else None
+
+    from_two = wait_for(stored, timeout=90)
+    assert from_two.body.startswith(b"%PDF-")
     from_one = doctor.get(f"{one}/claims/{claim}/dossier.pdf")
     assert from_one.body == from_two.body
 
