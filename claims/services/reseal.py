@@ -13,7 +13,6 @@ running it again does only what is left (a dossier timestamped recently enough i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -24,17 +23,13 @@ from django.utils import timezone
 from claims.dossier.seal import dossier_add_timestamp
 from claims.models import BatchClaim, Claim
 from claims.verification.pdf_reading import pdf_facts
-from filestore.storage import store_bytes
+from filestore.storage import StoredFileIntegrityError, read_verified, store_bytes
 
 
 @dataclass(frozen=True)
 class ResealOutcome:
-    label: str  # "claim #12" or "claim #12 version 1"
+    label: str  # "claim #12"
     state: str  # "timestamped", "up to date", "altered", "missing"
-
-
-def _sha256(content: bytes) -> str:
-    return hashlib.sha256(content).hexdigest()
 
 
 def needs_timestamp(content: bytes, *, newer_than: datetime | None) -> bool:
@@ -49,24 +44,22 @@ def needs_timestamp(content: bytes, *, newer_than: datetime | None) -> bool:
     return newer_than is not None and max(stamps) < newer_than
 
 
-def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
+def _reseal_row(pk: int, *, newer_than, label: str) -> ResealOutcome:
     with transaction.atomic():
-        row = model.objects.select_for_update().get(pk=pk)
+        row = Claim.objects.select_for_update().get(pk=pk)
         if not row.dossier:
             return ResealOutcome(label, "missing")
-        try:
-            with row.dossier.open("rb") as stored:
-                content = stored.read()
-        except OSError:
-            return ResealOutcome(label, "missing")
-        if _sha256(content) != row.dossier_sha256:
-            # Never timestamp a file that is not what was stored: that would vouch for it.
+        # Never timestamp a file that is not what was stored: that would vouch for it.
+        if not row.dossier_sha256:
             return ResealOutcome(label, "altered")
+        try:
+            content = read_verified(row.dossier.name, row.dossier_sha256)
+        except StoredFileIntegrityError as error:
+            return ResealOutcome(label, "missing" if error.actual is None else "altered")
         if not needs_timestamp(content, newer_than=newer_than):
             return ResealOutcome(label, "up to date")
         stamped = dossier_add_timestamp(content)
         old_name, old_sha = row.dossier.name, row.dossier_sha256
-        claim_id = row.pk if model is Claim else row.claim_id
         # Stored under its own SHA-256 (filestore), like every dossier: a new name, never
         # an overwrite, so a crash before the commit leaves an orphan, not a wrong file.
         stored = store_bytes(folder="dossiers", content=stamped, suffix=".pdf")
@@ -74,7 +67,7 @@ def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
         row.dossier_sha256 = stored.sha256
         row.save(update_fields=["dossier", "dossier_sha256"])
         # A frozen batch files "this claim's dossier": the same dossier, now timestamped.
-        BatchClaim.objects.filter(claim_id=claim_id, dossier_sha256=old_sha).update(
+        BatchClaim.objects.filter(claim_id=row.pk, dossier_sha256=old_sha).update(
             dossier_sha256=row.dossier_sha256
         )
         storage = row.dossier.storage
@@ -82,12 +75,12 @@ def _reseal_row(model, pk: int, *, newer_than, label: str) -> ResealOutcome:
     return ResealOutcome(label, "timestamped")
 
 
-def _work() -> Iterator[tuple[type, int, str]]:
+def _work() -> Iterator[tuple[int, str]]:
     # Current dossiers only: an earlier version (ClaimVersion) is append-only, down to the
     # database (its triggers refuse any UPDATE), and keeps the seal and timestamp it had
     # when it was superseded.
     for pk in Claim.objects.exclude(dossier="").order_by("pk").values_list("pk", flat=True):
-        yield Claim, pk, f"claim #{pk}"
+        yield pk, f"claim #{pk}"
 
 
 def dossiers_reseal(
@@ -99,8 +92,8 @@ def dossiers_reseal(
     newer_than = timezone.now() - older_than if older_than else None
     work = list(_work())
     counts: dict[str, int] = {}
-    for done, (model, pk, label) in enumerate(work, start=1):
-        outcome = _reseal_row(model, pk, newer_than=newer_than, label=label)
+    for done, (pk, label) in enumerate(work, start=1):
+        outcome = _reseal_row(pk, newer_than=newer_than, label=label)
         counts[outcome.state] = counts.get(outcome.state, 0) + 1
         if progress:
             progress(done, len(work), outcome)

@@ -57,3 +57,29 @@ def test_reseal_needs_a_timestamp_authority(settings):
     settings.DOSSIER_TSA_URL = ""
     with pytest.raises(CommandError, match="DOSSIER_TSA_URL"):
         call_command("reseal_dossiers", stdout=io.StringIO())
+
+
+def test_reseal_never_timestamps_an_altered_or_missing_dossier(doctor, sealing, seal_pki):
+    claim = claim_submit(
+        claim=worked_example_claim(doctor), user=doctor.user, declaration_accepted=True
+    )
+    claim.refresh_from_db()
+    name, sha256 = claim.dossier.name, claim.dossier_sha256
+    storage = claim.dossier.storage
+    altered = storage.open(name).read().replace(b"%%EOF", b"%%EOF\n% tampered")
+    storage.delete(name)
+    storage.save(name, io.BytesIO(altered))
+
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="altered or missing"):
+        call_command("reseal_dossiers", stdout=output)
+    assert f"claim #{claim.pk}: altered" in output.getvalue()
+    claim.refresh_from_db()
+    assert (claim.dossier.name, claim.dossier_sha256) == (name, sha256)
+    assert storage.open(name).read() == altered
+
+    storage.delete(name)
+    output = io.StringIO()
+    with pytest.raises(CommandError, match="altered or missing"):
+        call_command("reseal_dossiers", stdout=output)
+    assert f"claim #{claim.pk}: missing" in output.getvalue()
