@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import socket
 import sys
 import tempfile
 import time
@@ -24,6 +23,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "claims")]
+
+from tests.support.ports import free_port  # noqa: E402 (after the path)
 
 
 def setup_django(workdir: Path):
@@ -121,9 +122,7 @@ def run(connection, args) -> None:
             Count.received += 1
             return "250 OK"
 
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     logging.getLogger("mail.log").setLevel(logging.WARNING)
     smtp = Controller(Count(), hostname="127.0.0.1", port=port)
     smtp.start()

@@ -3,7 +3,6 @@ right after by a background task (the database queue of production), retried on 
 and the claim page and downloads wait for it."""
 
 import hashlib
-import socket
 
 import pytest
 from django.urls import reverse
@@ -12,6 +11,7 @@ from django_tasks_db.models import DBTaskResult
 from dossier_example import worked_example_claim
 
 from claims.models import Claim, ClaimStatus, DossierJob
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -95,9 +95,7 @@ def test_a_timestamp_authority_down_is_retried_in_the_background(
 ):
     settings.TASKS = DATABASE_TASKS
     good_tsa = settings.DOSSIER_TSA_URL
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        settings.DOSSIER_TSA_URL = f"http://127.0.0.1:{probe.getsockname()[1]}/tsa"
+    settings.DOSSIER_TSA_URL = f"http://127.0.0.1:{free_port()}/tsa"
     claim = submit_over_http(
         doctor_client, worked_example_claim(doctor), django_capture_on_commit_callbacks
     )

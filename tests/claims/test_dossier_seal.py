@@ -3,7 +3,6 @@ authority, PDF/A-3b and the JSON attachment kept; "not sealed" without a certifi
 
 import hashlib
 import io
-import socket
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from seal_pki import asn1_certificate, validation_context
 from claims.dossier.seal import SEAL_FIELD, dossier_seal
 from claims.services.claims import claim_submit
 from claims.services.dossiers import dossier_for_download
+from tests.support.ports import free_port
 
 pytestmark = pytest.mark.django_db
 
@@ -134,9 +134,7 @@ def test_a_timestamp_authority_down_submits_and_says_the_dossier_is_pending(
     doctor, doctor_client, sealing, seal_pki, settings
 ):
     # A port nobody listens on: the TSA is unreachable.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     good_tsa = settings.DOSSIER_TSA_URL
     settings.DOSSIER_TSA_URL = f"http://127.0.0.1:{port}/tsa"
     claim = worked_example_claim(doctor)

@@ -7,7 +7,6 @@ import email
 import email.policy
 import json
 import logging
-import socket
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -15,14 +14,10 @@ import pytest
 from aiosmtpd.controller import Controller
 from mail_servers import SITE
 
+from tests.support.ports import free_port
+
 # aiosmtpd logs every SMTP command at INFO.
 logging.getLogger("mail.log").setLevel(logging.WARNING)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 class _Mailbox:
@@ -48,7 +43,7 @@ class _Mailbox:
 @pytest.fixture
 def smtp(settings):
     mailbox = _Mailbox()
-    controller = Controller(mailbox, hostname="127.0.0.1", port=_free_port())
+    controller = Controller(mailbox, hostname="127.0.0.1", port=free_port())
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"

@@ -5,7 +5,6 @@ The web side checks a reused connection before each request, and ``scripts/super
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -30,6 +29,7 @@ from worker_process import (
 
 from claims.tasks_review import claim_checks_recompute
 from ops.models import WorkerHeartbeat
+from tests.support.ports import free_port
 
 SUPERVISE = str(ROOT / "scripts" / "supervise")
 
@@ -125,12 +125,6 @@ def test_supervise_restarts_a_command_that_exits_then_stops_with_it(tmp_path):
             supervisor.kill()
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _get(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback
@@ -144,7 +138,7 @@ def _get(url: str) -> int:
 def test_the_web_side_answers_after_the_database_cut_its_connection(tmp_path):
     """gunicorn keeps a connection for CONN_MAX_AGE; without a health check, the first
     request after a database restart got a 500 on every gunicorn worker."""
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "gunicorn.log"
     env = {
         **os.environ,

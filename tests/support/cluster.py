@@ -10,7 +10,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,18 +22,13 @@ from pathlib import Path
 
 import psycopg
 
+from tests.support.ports import free_port
 from tests.support.s3server import S3Server, start_s3_server
 
 ROOT = Path(__file__).resolve().parents[2]
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).parent / "gunicorn")
 REDIS_URL = os.environ.get("CLUSTER_REDIS_URL", "redis://127.0.0.1:6379/3")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _admin_url(database_url: str) -> tuple[str, str]:
@@ -151,7 +145,7 @@ def start_cluster(
             output = cluster.manage("shell", stdin=setup_script)
             cluster.data = json.loads(output.strip().splitlines()[-1])
         for index in range(servers):
-            port = _free_port()
+            port = free_port()
             log = folder / f"server-{index + 1}.log"
             process = subprocess.Popen(  # noqa: S603
                 [
