@@ -416,3 +416,10 @@ if "@" not in CONTACT_EMAIL:
 INSTALLED_APPS = [
     "config.apps.TasksDatabaseConfig" if app == "django_tasks_db" else app for app in INSTALLED_APPS
 ]
+
+# --- Outage imports in XLSX (issue 10, the import toolkit) ------------------------------
+# A workbook is a zip: its parts once inflated may hold at most this many bytes (a small
+# file that inflates to gigabytes is refused before it is opened), in at most this many
+# sheets (only the first is read).
+IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
+IMPORT_MAX_XLSX_SHEETS = env_int("IMPORT_MAX_XLSX_SHEETS", 20)

@@ -7,28 +7,27 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
-from outages.importers import guess_format
-from outages.models import ImportFormat
+from outages.formats import FORMATS, format_choices, guess_format, upload_accept
+
+
+def _formats_help() -> str:
+    return ", ".join(f"{entry.label} ({' '.join(entry.extensions)})" for entry in FORMATS.values())
 
 
 class IncidentImportForm(forms.Form):
     file = forms.FileField(
         label=_("File to import"),
-        help_text=_(
-            "CSV (comma or semicolon, UTF-8), iCalendar (.ics) or a Statuspage incidents.json."
-        ),
     )
     format = forms.ChoiceField(
         label=_("Format"),
-        choices=[("", _("Guess from the file name"))] + list(ImportFormat.choices),
+        choices=[("", _("Guess from the file name"))] + format_choices(),
         required=False,
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget.attrs["accept"] = (
-            ".csv,.ics,.json,.txt,text/csv,text/calendar,application/json"
-        )
+        self.fields["file"].help_text = _formats_help()
+        self.fields["file"].widget.attrs["accept"] = upload_accept()
         self.helper = FormHelper()
         self.helper.form_id = "import-form"
         self.helper.attrs = {"enctype": "multipart/form-data"}

@@ -5,6 +5,9 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+# The outage formats are one registry (a callable: a new format needs no migration).
+from outages.formats import format_choices
+
 
 class Service(models.Model):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
@@ -88,12 +91,6 @@ class Incident(models.Model):
         return self.reference
 
 
-class ImportFormat(models.TextChoices):
-    CSV = "csv", "CSV"
-    ICS = "ics", "iCalendar"
-    STATUSPAGE = "statuspage", "Statuspage JSON"
-
-
 class ImportRecord(models.Model):
     """One import attempt: what was read, by whom, and what it did (or why it failed)."""
 
@@ -111,7 +108,7 @@ class ImportRecord(models.Model):
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
-    format = models.CharField(_("format"), max_length=20, choices=ImportFormat.choices)
+    format = models.CharField(_("format"), max_length=20, choices=format_choices)
     checksum = models.CharField(_("SHA-256"), max_length=64)
     raw_file = models.FileField(_("raw file"), upload_to="imports/%Y/%m/", blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
@@ -179,7 +176,7 @@ class PendingImport(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     file_name = models.CharField(_("file name"), max_length=255)
-    format = models.CharField(_("format"), max_length=20, choices=ImportFormat.choices)
+    format = models.CharField(_("format"), max_length=20, choices=format_choices)
     checksum = models.CharField(_("SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("size (bytes)"), default=0)
     stored_file = models.FileField(upload_to="pending-imports/", blank=True)

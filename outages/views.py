@@ -26,6 +26,7 @@ from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.feed import calendar_feed as build_calendar_feed
+from outages.formats import FORMATS
 from outages.forms import IncidentImportForm
 from outages.models import (
     Impact,
@@ -221,7 +222,12 @@ def import_upload(request):
         tokens = request.session.get(SESSION_IMPORTS, [])
         request.session[SESSION_IMPORTS] = [*tokens[-19:], pending.token]
         return redirect("outages:import_detail", token=pending.token)
-    ctx = {"form": form, "imports": recent_imports(), "services": service_list()}
+    ctx = {
+        "form": form,
+        "imports": recent_imports(),
+        "services": service_list(),
+        "formats": FORMATS.values(),
+    }
     return render(request, "outages/import_upload.html", ctx)
 
 

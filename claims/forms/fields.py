@@ -6,8 +6,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from importkit.wallclock import WallClockError, brussels_wall_clock, whole_second
 from outages.intervals import BRUSSELS
-from outages.wallclock import WallClockError, brussels_wall_clock
 
 
 class BrusselsDateTimeField(forms.DateTimeField):
@@ -38,9 +38,10 @@ class BrusselsDateTimeField(forms.DateTimeField):
             except ValueError:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
         if naive.tzinfo is not None:
-            return naive
+            return whole_second(naive)
         try:
-            return brussels_wall_clock(naive)  # the one DST rule of every entry point
+            # The one DST rule of every entry point, and whole seconds (importkit).
+            return whole_second(brussels_wall_clock(naive))
         except WallClockError as error:
             raise ValidationError(str(error), code="dst") from None
 

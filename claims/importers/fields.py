@@ -13,45 +13,17 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from claims.importers.vocabulary import plain
+from importkit.moments import parse_moment
 from outages.models import Service
-from outages.wallclock import brussels_wall_clock
-
-# Day-first formats, as Belgian spreadsheets and agenda programs write them.
-_DAY_FIRST_FORMATS = (
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y %H:%M:%S",
-    "%d-%m-%Y %H:%M",
-    "%d-%m-%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y %H:%M:%S",
-)
 
 
 def parse_datetime(value: str) -> datetime:
-    """ISO 8601 (``2024-01-15T09:40``, with or without offset) or ``15/01/2024 09:40``;
-    without an offset the time is Brussels time, by the one DST rule of
-    ``outages.wallclock`` (a time the DST night repeats or skips needs its offset)."""
-    value = value.strip()
-    if not value:
+    """The toolkit's date and time (``importkit.moments``, as in the outage imports):
+    ISO 8601 or day first; without an offset Brussels time by the one DST rule (a time
+    the DST night repeats or skips needs its offset); cut to the whole second."""
+    if not value.strip():
         raise ValueError(_("A date and time is required."))
-    parsed = None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        for pattern in _DAY_FIRST_FORMATS:
-            try:
-                parsed = datetime.strptime(value, pattern)  # noqa: DTZ007 (made aware below)
-                break
-            except ValueError:
-                continue
-    if parsed is None or (len(value) <= 10 and "T" not in value and " " not in value):
-        raise ValueError(
-            _("“%(value)s” is not a date and time; write it like 2024-01-15T09:40.")
-            % {"value": value}
-        )
-    if parsed.tzinfo is None:
-        return brussels_wall_clock(parsed)  # WallClockError is a ValueError
-    return parsed
+    return parse_moment(value)  # FieldError is a ValueError
 
 
 def parse_services(value: str, known: dict[str, Service], *, required: bool) -> list[Service]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import csv
 
-from django.conf import settings
 from django.utils.translation import gettext as _
 
+from importkit.csvread import BoundedLines, bounded_fields, check_columns, detect_delimiter
 from outages.importers.fields import (
     TITLE_MAX_LENGTH,
     FieldError,
@@ -22,9 +22,10 @@ from outages.importers.fields import (
     parse_reference,
     parse_source_url,
     parse_status,
+    parse_text_file,
     split_service_list,
 )
-from outages.importers.limits import BoundedLines, LimitError, max_rows, too_many_rows
+from outages.importers.limits import LimitError, max_rows, too_many_rows
 from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
 
 REQUIRED_COLUMNS = ("reference", "services", "start", "end", "impact")
@@ -33,21 +34,19 @@ OPTIONAL_COLUMNS = ("status", "title", "source_url", "description")
 COLUMN_ALIASES = {"service": "services", "url": "source_url", "source": "source_url"}
 
 
-def _column_name(raw: str) -> str:
+def column_name(raw: str) -> str:
     name = raw.strip().strip("\ufeff").strip().lower().replace(" ", "_")
     return COLUMN_ALIASES.get(name, name)
 
 
-def detect_delimiter(header_line: str) -> str:
-    """``,`` or ``;``: the one that splits the header into more known column names."""
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS) | set(COLUMN_ALIASES)
+_KNOWN_COLUMNS = frozenset(REQUIRED_COLUMNS) | frozenset(OPTIONAL_COLUMNS)
 
-    def score(delimiter: str) -> tuple[int, int]:
-        cells = next(csv.reader([header_line], delimiter=delimiter), [])
-        names = [_column_name(cell) for cell in cells]
-        return sum(name in known for name in names), len(names)
 
-    return max((";", ","), key=score)
+def _delimiter(header_line: str) -> str:
+    """``;`` or ``,``: the one that splits the header into more known column names."""
+    return detect_delimiter(
+        header_line, candidates=(";", ","), known=_KNOWN_COLUMNS, column_name=column_name
+    )
 
 
 def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
@@ -65,18 +64,13 @@ def parse_csv(text: str, catalogue: ServiceCatalogue) -> ParsedFile:
 
 
 def _read(text: str, catalogue: ServiceCatalogue, parsed: ParsedFile) -> None:
-    # A field is no longer than a line may be (the csv module's own limit is 128 KiB).
-    field_limit = csv.field_size_limit()
-    csv.field_size_limit(settings.IMPORT_MAX_LINE_CHARS)
-    try:
+    with bounded_fields():
         lines = BoundedLines(text)
         header_line = next(iter(BoundedLines(text)), "")
-        delimiter = detect_delimiter(header_line)
+        delimiter = _delimiter(header_line)
         # The lines keep CRLF and quoted line breaks for the csv module to handle.
         reader = csv.reader(lines, delimiter=delimiter)
         _read_rows(reader, lines, delimiter, catalogue, parsed)
-    finally:
-        csv.field_size_limit(field_limit)
 
 
 def _read_rows(reader, lines: BoundedLines, delimiter, catalogue, parsed: ParsedFile) -> None:
@@ -85,14 +79,9 @@ def _read_rows(reader, lines: BoundedLines, delimiter, catalogue, parsed: Parsed
     except csv.Error as exc:
         parsed.errors.append(ImportIssue(1, "", _("Unreadable header: %(e)s") % {"e": exc}))
         return
-    if len(header) > settings.IMPORT_MAX_COLUMNS:
-        raise LimitError(
-            _("The header has %(count)s columns; a file may have at most %(max)s.")
-            % {"count": len(header), "max": settings.IMPORT_MAX_COLUMNS},
-            1,
-        )
-    columns = [_column_name(cell) for cell in header]
-    if not _check_header(columns, parsed):
+    check_columns(len(header))
+    columns = [column_name(cell) for cell in header]
+    if not check_header(columns, parsed):
         return
 
     index = {name: position for position, name in enumerate(columns) if name}
@@ -122,12 +111,12 @@ def _read_rows(reader, lines: BoundedLines, delimiter, catalogue, parsed: Parsed
         # Some programs drop trailing empty cells: they read as empty.
         cells += [""] * (len(columns) - len(cells))
         values = {name: cells[position] for name, position in index.items()}
-        row = _row(row_line, values, catalogue, parsed)
+        row = incident_row(row_line, values, catalogue, parsed)
         if row is not None:
             parsed.rows.append(row)
 
 
-def _check_header(columns: list[str], parsed: ParsedFile) -> bool:
+def check_header(columns: list[str], parsed: ParsedFile) -> bool:
     seen: set[str] = set()
     for name in columns:
         if name and name in seen:
@@ -154,7 +143,7 @@ def _check_header(columns: list[str], parsed: ParsedFile) -> bool:
                 },
             )
         )
-    known = set(REQUIRED_COLUMNS) | set(OPTIONAL_COLUMNS)
+    known = _KNOWN_COLUMNS
     for name in columns:
         if name and name not in known:
             parsed.warnings.append(
@@ -175,7 +164,7 @@ def _too_many_cells(line: int, count: int, expected: int, delimiter: str) -> Imp
     return ImportIssue(line, "", message)
 
 
-def _row(
+def incident_row(
     line: int, values: dict[str, str], catalogue: ServiceCatalogue, parsed: ParsedFile
 ) -> IncidentRow | None:
     """One incident from a CSV line, or ``None`` after recording every problem it has
@@ -260,3 +249,8 @@ def unknown_service(
         % {"name": name, "slugs": ", ".join(sorted(catalogue.slugs))},
         reference,
     )
+
+
+def parse_csv_file(data: bytes, catalogue: ServiceCatalogue) -> ParsedFile:
+    """The registry's parser (``outages.formats``): the file's bytes."""
+    return parse_text_file(data, catalogue, parse_csv, spreadsheet_fallback=True)

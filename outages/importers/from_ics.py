@@ -31,6 +31,7 @@ from outages.importers.fields import (
     parse_reference,
     parse_source_url,
     parse_status,
+    parse_text_file,
 )
 from outages.importers.from_csv import unknown_service
 from outages.importers.limits import max_rows
@@ -311,3 +312,8 @@ def _services(line, event, catalogue: ServiceCatalogue, uid: str, errors) -> tup
     if not names:
         errors.append(ImportIssue(line, "CATEGORIES", _("No service is given."), uid))
     return tuple(sorted(slugs))
+
+
+def parse_ics_file(data: bytes, catalogue: ServiceCatalogue) -> ParsedFile:
+    """The registry's parser (``outages.formats``): the file's bytes."""
+    return parse_text_file(data, catalogue, parse_ics)

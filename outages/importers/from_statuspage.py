@@ -22,6 +22,7 @@ from outages.importers.fields import (
     parse_moment,
     parse_reference,
     parse_source_url,
+    parse_text_file,
 )
 from outages.importers.limits import LimitError, check_json_depth, max_rows, too_many_rows
 from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
@@ -193,3 +194,8 @@ def _row(lines, where, incident, catalogue: ServiceCatalogue, parsed) -> Inciden
         title=title,
         source_url=source_url,
     )
+
+
+def parse_statuspage_file(data: bytes, catalogue: ServiceCatalogue) -> ParsedFile:
+    """The registry's parser (``outages.formats``): the file's bytes."""
+    return parse_text_file(data, catalogue, parse_statuspage)

@@ -8,18 +8,15 @@ IMPORT_MAX_ICS_EVENTS, JSON nested deeper than IMPORT_MAX_JSON_DEPTH.
 
 from __future__ import annotations
 
-import io
 import re
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+# The bounds every CSV import shares (line length, columns) are the toolkit's.
+from importkit.csvread import LimitError
 
-class LimitError(Exception):
-    def __init__(self, message: str, line: int | None = None):
-        super().__init__(message)
-        self.message = message
-        self.line = line
+__all__ = ["LimitError", "check_json_depth", "max_rows", "too_many_rows"]
 
 
 def max_rows() -> int:
@@ -32,32 +29,6 @@ def too_many_rows(line: int | None = None) -> LimitError:
         % {"max": max_rows()},
         line,
     )
-
-
-class BoundedLines:
-    """The physical lines of ``text`` for the csv module, refusing one longer than
-    IMPORT_MAX_LINE_CHARS before it is split into cells; ``number`` is the last line read."""
-
-    def __init__(self, text: str):
-        self._lines = io.StringIO(text, newline="")
-        self.max_chars = settings.IMPORT_MAX_LINE_CHARS
-        self.number = 0
-
-    def __iter__(self):
-        return self
-
-    def __next__(self) -> str:
-        line = self._lines.readline(self.max_chars + 3)
-        if not line:
-            raise StopIteration
-        self.number += 1
-        if len(line.rstrip("\r\n")) > self.max_chars:
-            raise LimitError(
-                _("Line %(line)s is longer than %(max)s characters: this is not a file of rows.")
-                % {"line": self.number, "max": self.max_chars},
-                self.number,
-            )
-        return line
 
 
 _JSON_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')

@@ -20,13 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from filestore.storage import store_bytes
-from outages.importers import (
-    ImportIssue,
-    IncidentRow,
-    ServiceCatalogue,
-    guess_format,
-    parse_incident_file,
-)
+from outages.formats import format_extensions, guess_format
+from outages.importers import ImportIssue, IncidentRow, ServiceCatalogue, parse_incident_file
 from outages.models import Impact, ImportRecord, Incident, IncidentChange, IncidentStatus, Service
 from outages.open_incidents import old_open_incident_warnings
 from outages.services.bulk_rows import rows_insert, rows_update
@@ -238,7 +233,7 @@ def incidents_import(
 ) -> ImportReport:
     """Read ``data`` and, unless ``dry_run``, apply it: all rows or none.
 
-    ``format``: csv, ics or statuspage; guessed from ``file_name`` (then the content)
+    ``format``: a key of ``outages.formats``; guessed from ``file_name`` (then the content)
     when ``None``. The report says, row by row, what was (or would be) created, updated
     or left unchanged, and every error with its line and column.
     """
@@ -262,8 +257,8 @@ def incidents_import(
             ImportIssue(
                 None,
                 "",
-                _("Cannot tell the format of “%(name)s”: name it .csv, .ics or .json, or say it.")
-                % {"name": file_name},
+                _("Cannot tell the format of “%(name)s”: name it %(extensions)s, or say it.")
+                % {"name": file_name, "extensions": ", ".join(format_extensions())},
             )
         )
         return _refuse(report, data=data, user=user)

@@ -1,39 +1,50 @@
 """The browser's import: upload → preview (a dry run) → confirm → a background task.
 
-The uploaded bytes wait under MEDIA_ROOT in a ``PendingImport`` found by a random token
-that the view keeps in the uploader's session; confirming checks the file's SHA-256
-against the one previewed, so what is applied is exactly what the admin looked at.
+The uploaded bytes wait by the toolkit's one pending-preview mechanism
+(``importkit.pending``: default storage, a random token, PENDING_RETENTION), with a
+``PendingImport`` row that the view finds by the token kept in the uploader's session;
+confirming checks the file's SHA-256 against the one previewed, so what is applied is
+exactly what the admin looked at.
 """
 
 from __future__ import annotations
 
 import hashlib
-import secrets
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from importkit.pending import (
+    PendingChanged,
+    pending_cutoff,
+    pending_read,
+    pending_remove,
+    pending_store,
+    pending_token,
+)
 from ops.selectors import task_is_lost
 from outages.models import PendingImport
 from outages.services.imports import incidents_import
 
-# Previews nobody confirmed are removed after this long (with their stored bytes).
-PENDING_LIFETIME = timedelta(days=2)
+_FOLDER = "pending-imports"
 
 
 def _purge_stale_previews() -> None:
+    """Previews nobody confirmed go after PENDING_RETENTION, with their stored bytes (by
+    row, not by folder: a queued or failed import keeps its file for the retry)."""
     stale = PendingImport.objects.filter(
-        state=PendingImport.State.PREVIEWED, created_at__lt=timezone.now() - PENDING_LIFETIME
+        state=PendingImport.State.PREVIEWED, created_at__lt=pending_cutoff()
     )
     for pending in stale:
-        if pending.stored_file:
-            pending.stored_file.delete(save=False)
+        pending_remove(pending.stored_file.name)
         pending.delete()
+
+
+def _keep(pending: PendingImport, data: bytes) -> None:
+    pending.stored_file.name = pending_store(f"{_FOLDER}/{pending.token}.upload", data)
 
 
 def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> PendingImport:
@@ -51,7 +62,7 @@ def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> 
         data=data, file_name=file_name, format=format, user=user, dry_run=True
     )
     pending = PendingImport(
-        token=secrets.token_urlsafe(32),
+        token=pending_token(),
         created_by=user,
         file_name=file_name[:255],
         format=format,
@@ -61,7 +72,7 @@ def pending_import_create(*, data: bytes, file_name: str, format: str, user) -> 
     )
     if report.ok:
         # Only a file that can be applied is worth keeping until the confirmation.
-        pending.stored_file.save(f"{pending.token}.upload", ContentFile(data), save=False)
+        _keep(pending, data)
     pending.full_clean()
     pending.save()
     return pending
@@ -71,7 +82,7 @@ def _preview_later(*, data: bytes, file_name: str, format: str, user) -> Pending
     from outages.tasks import pending_import_preview  # the task module imports this one
 
     pending = PendingImport(
-        token=secrets.token_urlsafe(32),
+        token=pending_token(),
         created_by=user,
         file_name=file_name[:255],
         format=format,
@@ -79,7 +90,7 @@ def _preview_later(*, data: bytes, file_name: str, format: str, user) -> Pending
         size=len(data),
         state=PendingImport.State.PREVIEWING,
     )
-    pending.stored_file.save(f"{pending.token}.upload", ContentFile(data), save=False)
+    _keep(pending, data)
     pending.full_clean()
     pending.save()
     result = pending_import_preview.enqueue(pending.pk)
@@ -113,15 +124,17 @@ def pending_import_preview_run(*, pending_id: int) -> dict:
         state=PendingImport.State.PREVIEWED, preview=report.preview_dict()
     )
     if not report.ok:
-        pending.stored_file.delete(save=False)
+        pending_remove(pending.stored_file.name)
         PendingImport.objects.filter(pk=pending_id).update(stored_file="")
     return {"rows": len(report.rows), "errors": len(report.errors)}
 
 
 def _stored_bytes(pending: PendingImport) -> bytes:
-    with pending.stored_file.open("rb") as stored:
-        data = stored.read()
-    if hashlib.sha256(data).hexdigest() != pending.checksum:
+    try:
+        data = pending_read(pending.stored_file.name, pending.checksum)
+    except PendingChanged:
+        data = None
+    if data is None:
         raise ValidationError(
             _("The stored file no longer matches the one previewed. Upload it again.")
         )
@@ -243,7 +256,7 @@ def pending_import_run(*, pending_id: int) -> dict:
             finished_at=timezone.now(),
         )
     # The ImportRecord keeps its own copy of the raw file.
-    pending.stored_file.delete(save=False)
+    pending_remove(pending.stored_file.name)
     PendingImport.objects.filter(pk=pending_id).update(stored_file="")
     return {
         "created": report.created,

@@ -1,26 +1,30 @@
-"""``manage.py import_outages FILE [--format csv|ics|statuspage] [--dry-run]``."""
+"""``manage.py import_outages FILE [--format KEY] [--dry-run]``, KEY one of the registry's
+formats (``outages.formats``: csv, ics, statuspage, xlsx)."""
 
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from outages.models import ImportFormat
+from outages.formats import FORMATS, format_keys
 from outages.services.imports import incidents_import
 
 
 class Command(BaseCommand):
     help = (
-        "Import official incidents from a CSV, iCalendar or Statuspage incidents.json file: "
-        "upsert by reference, all or nothing. Prints 'created N, updated N, unchanged N'."
+        "Import official incidents from a file of one of the formats below: upsert by "
+        "reference, all or nothing. Prints 'created N, updated N, unchanged N'."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="the file to import")
         parser.add_argument(
             "--format",
-            choices=ImportFormat.values,
-            help="csv, ics or statuspage (default: guessed from the extension)",
+            choices=format_keys(),
+            help=", ".join(
+                f"{key} ({' '.join(entry.extensions)})" for key, entry in FORMATS.items()
+            )
+            + " (default: guessed from the extension, then the content)",
         )
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
 

@@ -12,6 +12,10 @@ so the same typed time means the same instant wherever it is typed (docs/methodo
 
 Both messages say how to write the time with its offset, which every entry point accepts
 (``2024-10-27T02:30+01:00``).
+
+Every time is also cut to the whole second where it enters (``whole_second``): the
+calculation counts whole seconds, and a fraction kept at the entry would round each
+endpoint separately later (docs/methodology.md, "Time").
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from outages.intervals import BRUSSELS
 
-__all__ = ["WallClockError", "brussels_wall_clock"]
+__all__ = ["WallClockError", "brussels_wall_clock", "whole_second"]
 
 
 class WallClockError(ValueError):
@@ -56,3 +60,8 @@ def brussels_wall_clock(naive: datetime) -> datetime:
         )
         % {"value": wall, "first": f"{iso}+02:00", "second": f"{iso}+01:00"}
     )
+
+
+def whole_second(moment: datetime) -> datetime:
+    """``moment`` without its fraction of a second (cut, not rounded: 08:05:59.9 is 08:05:59)."""
+    return moment.replace(microsecond=0) if moment.microsecond else moment
