@@ -26,7 +26,13 @@ from outages.importers.fields import (
     split_service_list,
 )
 from outages.importers.limits import LimitError, max_rows, too_many_rows
-from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
+from outages.importers.rows import (
+    ImportIssue,
+    IncidentRow,
+    ParsedFile,
+    ServiceCatalogue,
+    checked_row,
+)
 
 REQUIRED_COLUMNS = ("reference", "services", "start", "end", "impact")
 OPTIONAL_COLUMNS = ("status", "title", "source_url", "description")
@@ -167,8 +173,8 @@ def _too_many_cells(line: int, count: int, expected: int, delimiter: str) -> Imp
 def incident_row(
     line: int, values: dict[str, str], catalogue: ServiceCatalogue, parsed: ParsedFile
 ) -> IncidentRow | None:
-    """One incident from a CSV line, or ``None`` after recording every problem it has
-    (all of them, not only the first: the admin fixes the file once)."""
+    """One incident from a CSV line (or an XLSX row), or ``None`` after recording every
+    problem it has (``rows.checked_row``)."""
     errors: list[ImportIssue] = []
     reference = values["reference"].strip()
 
@@ -196,12 +202,11 @@ def incident_row(
                 reference,
             )
         )
-    if start is not None and end is not None and end < start:
-        errors.append(ImportIssue(line, "end", _("The end is before the start."), reference))
-    if errors:
-        parsed.errors.extend(errors)
-        return None
-    return IncidentRow(
+    return checked_row(
+        parsed,
+        errors,
+        end_at=(line, "end"),
+        issue_reference=reference,
         line=line,
         reference=reference,
         services=slugs,

@@ -35,7 +35,13 @@ from outages.importers.fields import (
 )
 from outages.importers.from_csv import unknown_service
 from outages.importers.limits import max_rows
-from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
+from outages.importers.rows import (
+    ImportIssue,
+    IncidentRow,
+    ParsedFile,
+    ServiceCatalogue,
+    checked_row,
+)
 from outages.models import Impact, IncidentStatus
 
 _BEGIN_EVENT = re.compile(r"^BEGIN:VEVENT\s*$", re.IGNORECASE | re.MULTILINE)
@@ -218,14 +224,11 @@ def _row(
                 )
             )
     description = _text(event, "DESCRIPTION")
-    if start is not None and end is not None and end < start:
-        errors.append(
-            ImportIssue(line_of("DTEND"), "DTEND", _("The end is before the start."), uid)
-        )
-    if errors:
-        parsed.errors.extend(errors)
-        return None
-    return IncidentRow(
+    return checked_row(
+        parsed,
+        errors,
+        end_at=(line_of("DTEND"), "DTEND"),
+        issue_reference=uid,
         line=event_line,
         reference=reference,
         services=slugs,

@@ -25,7 +25,13 @@ from outages.importers.fields import (
     parse_text_file,
 )
 from outages.importers.limits import LimitError, check_json_depth, max_rows, too_many_rows
-from outages.importers.rows import ImportIssue, IncidentRow, ParsedFile, ServiceCatalogue
+from outages.importers.rows import (
+    ImportIssue,
+    IncidentRow,
+    ParsedFile,
+    ServiceCatalogue,
+    checked_row,
+)
 from outages.models import Impact, IncidentStatus
 
 IMPACTS = {
@@ -166,24 +172,11 @@ def _row(lines, where, incident, catalogue: ServiceCatalogue, parsed) -> Inciden
             )
         elif slug not in slugs:
             slugs.append(slug)
-    if start is not None and end is not None and end < start:
-        errors.append(
-            ImportIssue(line, f"{where}.resolved_at", _("The end is before the start."), raw_id)
-        )
-    if errors:
-        parsed.errors.extend(errors)
-        return None
-    if not slugs:
-        parsed.skipped.append(
-            ImportIssue(
-                line,
-                f"{where}.components",
-                _("Skipped: none of its components is a known service."),
-                raw_id,
-            )
-        )
-        return None
-    return IncidentRow(
+    row = checked_row(
+        parsed,
+        errors,
+        end_at=(line, f"{where}.resolved_at"),
+        issue_reference=raw_id,
         line=line,
         reference=reference,
         services=tuple(sorted(slugs)),
@@ -194,6 +187,17 @@ def _row(lines, where, incident, catalogue: ServiceCatalogue, parsed) -> Inciden
         title=title,
         source_url=source_url,
     )
+    if row is not None and not row.services:
+        parsed.skipped.append(
+            ImportIssue(
+                line,
+                f"{where}.components",
+                _("Skipped: none of its components is a known service."),
+                raw_id,
+            )
+        )
+        return None
+    return row
 
 
 def parse_statuspage_file(data: bytes, catalogue: ServiceCatalogue) -> ParsedFile:

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
@@ -73,6 +75,26 @@ class ParsedFile:
     # Entries the file holds but that are deliberately not imported (a Statuspage
     # incident whose components match no service, a cancelled iCalendar event).
     skipped: list[ImportIssue] = field(default_factory=list)
+
+
+def checked_row(
+    parsed: ParsedFile,
+    errors: list[ImportIssue],
+    *,
+    end_at: tuple[int | None, str],
+    issue_reference: str,
+    **fields,
+) -> IncidentRow | None:
+    """The row of ``fields``, or ``None`` after recording every problem it has (all of
+    them, not only the first: the admin fixes the file once), an end before the start
+    included (reported at ``end_at``: line and column)."""
+    start, end = fields["start"], fields["end"]
+    if start is not None and end is not None and end < start:
+        errors.append(ImportIssue(*end_at, _("The end is before the start."), issue_reference))
+    if errors:
+        parsed.errors.extend(errors)
+        return None
+    return IncidentRow(**fields)
 
 
 def _key(text: str) -> str:

@@ -99,27 +99,32 @@ def _preview_later(*, data: bytes, file_name: str, format: str, user) -> Pending
     return pending
 
 
-def pending_import_preview_run(*, pending_id: int) -> dict:
-    """The background preview's body: the same dry run as a small file gets in the request."""
-    pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
-    if pending.state != PendingImport.State.PREVIEWING:
-        return {"skipped": True}
+def _import_stored(pending: PendingImport, *, dry_run: bool):
+    """The stored file through the import (a dry run for the preview); any failure marks
+    the pending import failed with its message, then propagates to the task runner."""
     try:
-        data = _stored_bytes(pending)
-        report = incidents_import(
-            data=data,
+        return incidents_import(
+            data=_stored_bytes(pending),
             file_name=pending.file_name,
             format=pending.format,
             user=pending.created_by,
-            dry_run=True,
+            dry_run=dry_run,
         )
     except Exception as exc:
-        PendingImport.objects.filter(pk=pending_id).update(
+        PendingImport.objects.filter(pk=pending.pk).update(
             state=PendingImport.State.FAILED,
             message=str(getattr(exc, "message", exc))[:2000],
             finished_at=timezone.now(),
         )
         raise
+
+
+def pending_import_preview_run(*, pending_id: int) -> dict:
+    """The background preview's body: the same dry run as a small file gets in the request."""
+    pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
+    if pending.state != PendingImport.State.PREVIEWING:
+        return {"skipped": True}
+    report = _import_stored(pending, dry_run=True)
     PendingImport.objects.filter(pk=pending_id, state=PendingImport.State.PREVIEWING).update(
         state=PendingImport.State.PREVIEWED, preview=report.preview_dict()
     )
@@ -232,22 +237,7 @@ def pending_import_run(*, pending_id: int) -> dict:
     if not claimed:
         return {"skipped": True}  # delivered twice, or no longer queued
     pending = PendingImport.objects.select_related("created_by").get(pk=pending_id)
-    try:
-        data = _stored_bytes(pending)
-        report = incidents_import(
-            data=data,
-            file_name=pending.file_name,
-            format=pending.format,
-            user=pending.created_by,
-            dry_run=False,
-        )
-    except Exception as exc:
-        PendingImport.objects.filter(pk=pending_id).update(
-            state=PendingImport.State.FAILED,
-            message=str(getattr(exc, "message", exc))[:2000],
-            finished_at=timezone.now(),
-        )
-        raise
+    report = _import_stored(pending, dry_run=False)
     with transaction.atomic():
         PendingImport.objects.filter(pk=pending_id).update(
             state=PendingImport.State.APPLIED if report.applied else PendingImport.State.REFUSED,
