@@ -14,12 +14,11 @@ from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 from importkit.moments import FieldError, aware_moment, localize_brussels, parse_moment
-from importkit.text import SPREADSHEET_ENCODING, NotText, Text, decode
+from importkit.text import NotText, Text, decode
 from outages.importers.rows import ImportIssue, ParsedFile
 from outages.models import Impact, IncidentStatus
 
 __all__ = [
-    "SPREADSHEET_ENCODING",
     "FieldError",
     "FileError",
     "aware_moment",

@@ -5,6 +5,8 @@ spreadsheets write ``;``), told apart on the header line; a byte-order mark and 
 ends are fine; a list of services is ``;``-separated and quoted when ``;`` is also the
 delimiter. Line numbers in issues are the file's physical lines (the header is line 1), so
 that a quoted cell spanning two lines does not shift the numbers of the rows after it.
+Reading is the toolkit's (``importkit``: bytes, bounded lines, delimiter); the header and
+row rules here are also the XLSX format's (``from_xlsx``).
 """
 
 from __future__ import annotations
