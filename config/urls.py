@@ -41,7 +41,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("methodology/", include("methodology.urls")),
     # The legal team's workspace first: "review/" must not reach the claims routes.
-    path("claims/review/", include("claims.urls_review")),
+    path("claims/review/", include("claims.review.urls")),
     path(
         "claims/resubmit/<int:pk>/",
         resubmission.claim_resubmit_view,

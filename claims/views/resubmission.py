@@ -13,8 +13,8 @@ from claims.cure import correction_open
 from claims.forms.claims import DeclarationForm
 from claims.models import Claim
 from claims.permissions import doctor_required
+from claims.review.services.decisions import claim_resubmit, open_request
 from claims.selectors import claim_report
-from claims.services.review import claim_resubmit, open_request
 
 
 @doctor_required

@@ -363,7 +363,7 @@ def phase_batch_prepare(size: int, kinds: str) -> None:
     from django.utils import timezone
 
     from claims.models import Batch, Claim, User
-    from claims.services.batches import batch_create, batch_freeze, batch_output_start
+    from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 
     reviewer = User.objects.get(email="bench-reviewer@example.org")
     template = Claim.objects.get(doctor__riziv="10000000000")
