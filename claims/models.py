@@ -79,9 +79,6 @@ class User(AbstractUser):
         return hasattr(self, "doctor")
 
 
-REVIEWERS_GROUP = "reviewers"
-
-
 class Doctor(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doctor"

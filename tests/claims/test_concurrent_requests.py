@@ -18,10 +18,10 @@ from factories_review import (
     use_fast_dossiers,
 )
 
+from accounts.services import doctor_register
 from claims.importers.slots import slots_preview
 from claims.models import AffectedSlot, Claim, ClaimDecision, Decision, Doctor, ReasonCode, User
 from claims.review.services.decisions import claim_decide
-from claims.services.accounts import doctor_register
 from claims.services.claims import claim_file
 
 PERIOD = {"from": "2024-01-01", "to": "2024-01-31"}

@@ -33,10 +33,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
+from accounts.permissions import is_reviewer
 from claims.dossier.render import BASE_URL, StaticFilesFetcher
 from claims.dossier.seal import dossier_seal_file
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
-from claims.permissions import is_reviewer
 from claims.review.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.review.pdf_merge import StreamingPdfMerger
 from claims.review.selectors import (

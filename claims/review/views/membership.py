@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from claims.permissions import reviewer_required
+from accounts.permissions import reviewer_required
 from claims.review.services.membership import (
     EstimateError,
     check_period,

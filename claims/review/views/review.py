@@ -20,8 +20,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.permissions import reviewer_required
 from claims.models import Batch, BatchOutput, Claim, ClaimStatus, ClaimVersion, Outcome
-from claims.permissions import reviewer_required
 from claims.review.exports import csv_lines, xlsx_write
 from claims.review.forms import (
     BatchFromSelectionForm,
