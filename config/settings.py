@@ -417,3 +417,9 @@ if "@" not in CONTACT_EMAIL:
 INSTALLED_APPS = [
     "config.apps.TasksDatabaseConfig" if app == "django_tasks_db" else app for app in INSTALLED_APPS
 ]
+
+# --- Code layout (issue 10: README, "Code layout") ---------------------------------------
+# The function that returns the counting rule (impacts and statuses) of the current
+# methodology, for the calendar's figures: outages calls it by name so that it imports
+# nothing from claims, where the methodology versions are kept. Empty: ABSyM-2024.1's rule.
+OUTAGES_COUNTING_RULE = "methodology.selectors.counting_rule_current"
