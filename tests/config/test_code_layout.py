@@ -1,7 +1,8 @@
-"""The rooms of the code (README, "Code layout"): the calendar (``outages``) reaches nothing
-in ``claims``, not even through another app; the user model is reached by
-``settings.AUTH_USER_MODEL``, roles through ``accounts``, the methodology's counting rule
-through ``settings.OUTAGES_COUNTING_RULE``."""
+"""The rooms of the code (README, "Code layout"): the calendar (``outages``) imports nothing
+from ``claims``; the user model is reached by ``settings.AUTH_USER_MODEL``, roles through
+``accounts``, the methodology's counting rule through ``settings.OUTAGES_COUNTING_RULE``.
+Through other apps, the one way to ``claims`` is the doctors' corroboration counts the
+calendar shows (``evidence.corroboration``, which counts doctors' slots by nature)."""
 
 import ast
 from pathlib import Path
@@ -37,9 +38,9 @@ def imported_modules(path: Path, package: str) -> set[str]:
     return names
 
 
-def reached_from(package: str) -> dict[str, str]:
+def reached_from(package: str, *, not_through: frozenset = frozenset()) -> dict[str, str]:
     """The project's modules reached from ``package`` (migrations aside), each with the
-    module that imports it first."""
+    module that imports it first; the imports of ``not_through`` are not followed."""
     start = [
         ".".join(path.relative_to(ROOT).with_suffix("").parts)
         for path in (ROOT / package).rglob("*.py")
@@ -50,7 +51,7 @@ def reached_from(package: str) -> dict[str, str]:
     while queue:
         name = queue.pop()
         path = module_path(name)
-        if path is None:
+        if path is None or name in not_through:
             continue
         own_package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         for imported in imported_modules(path, own_package):
@@ -60,11 +61,23 @@ def reached_from(package: str) -> dict[str, str]:
     return seen
 
 
-def test_the_calendar_reaches_nothing_in_claims():
-    reached = reached_from("outages")
-    claims_modules = {name: by for name, by in reached.items() if name.split(".")[0] == "claims"}
-    assert claims_modules == {}
-    assert "accounts.permissions" in reached  # roles come from the accounts app
+def claims_modules(reached: dict[str, str]) -> dict[str, str]:
+    return {name: by for name, by in reached.items() if name.split(".")[0] in {"claims"}}
+
+
+def test_the_calendar_imports_nothing_from_claims_nor_the_methodology():
+    direct = set()
+    for path in (ROOT / "outages").rglob("*.py"):
+        if "migrations" not in path.parts:
+            direct |= imported_modules(path, "outages")
+    assert {name for name in direct if name.split(".")[0] in {"claims", "methodology"}} == set()
+    assert "accounts.permissions" in direct  # roles come from the accounts app
+
+
+def test_through_other_apps_the_calendar_reaches_claims_only_for_the_doctor_counts():
+    corroboration = "evidence.corroboration.selectors"
+    assert claims_modules(reached_from("outages"))  # the counts read doctors' slots
+    assert claims_modules(reached_from("outages", not_through=frozenset({corroboration}))) == {}
 
 
 def test_without_a_counting_rule_setting_the_calendar_counts_by_absym_2024_1(
