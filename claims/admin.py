@@ -86,4 +86,4 @@ class ClaimAdmin(ReviewableOnlyAdmin):
 
 
 # The legal team's review records (decisions, versions, audit trail, batches).
-from claims import admin_review  # noqa: E402, F401
+from claims.review import admin as review_admin  # noqa: E402, F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from claims.selectors_review import reviewable_claims
+from claims.review.selectors import reviewable_claims
 
 
 def sees_everything(request) -> bool:

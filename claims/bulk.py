@@ -9,7 +9,7 @@ memory does not grow with the membership. Each doctor's claim is the real
 ``compute_claim`` on the same inputs ``claim_report`` would load.
 
 Used by ``manage.py membership_estimate``, the reviewers' page "What the whole membership
-lost" (``claims.services.membership``) and its benchmark.
+lost" (``claims.review.services.membership``) and its benchmark.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ and in SQL (a filter over many claims), side by side so they cannot drift apart
     the claim waits for information (status ``info_requested``), its request for
     information is the decision it waits on, and now is before that request's deadline.
 
-The deadline itself is set when the request is made (``claims.services.review``,
+The deadline itself is set when the request is made (``claims.review.services.decisions``,
 ``settings.CURE_WINDOW_DAYS``). Users: the declaration lock (``claims.selectors``), the
 resubmission service and page, and the decision panel of the claim page.
 """

@@ -5,7 +5,8 @@ from datetime import date, datetime, timedelta
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from claims.models import REVIEWERS_GROUP, AffectedSlot, Claim, Consultation, Doctor, User
+from accounts.permissions import REVIEWERS_GROUP
+from claims.models import AffectedSlot, Claim, Consultation, Doctor, User
 from claims.selectors import locked_period_for, locked_periods, nomenclature_fee_on
 from claims.services.claims import claim_get_or_create_draft
 from outages.intervals import BRUSSELS

@@ -79,9 +79,6 @@ class User(AbstractUser):
         return hasattr(self, "doctor")
 
 
-REVIEWERS_GROUP = "reviewers"
-
-
 class Doctor(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="doctor"
@@ -357,7 +354,8 @@ class Claim(models.Model):
 # =========================================================================================
 # Review by the legal team (issue 6): decisions with reasons, earlier versions kept on
 # resubmission, the append-only audit trail, consistency checks, batches and their
-# outputs. The services are in claims/services/review.py and claims/services/batches.py.
+# outputs. The services are in claims/review/services/decisions.py and
+# claims/review/services/batches.py.
 # =========================================================================================
 
 
@@ -509,7 +507,7 @@ class AuditEntry(models.Model):
 
 
 class ClaimCheck(models.Model):
-    """The consistency flags of a submitted claim that need its snapshot (claims/flags.py).
+    """The consistency flags of a submitted claim that need its snapshot (claims/review/flags.py).
 
     Computed once per submission and again on demand (the calendar may change), and stored
     so that the review list filters 40,000 claims by flag in SQL. The two flags that depend
@@ -573,7 +571,7 @@ class BatchClaim(models.Model):
     position = models.PositiveIntegerField(default=0)
     # The stored dossier the batch was frozen with: the batch dossier must merge that one.
     dossier_sha256 = models.CharField(max_length=64, blank=True)
-    # The claim's export row (claims/exports.py) as it was when the batch was frozen: the
+    # The claim's export row (claims/review/exports.py) as it was when the batch was frozen: the
     # frozen batch's CSV, XLSX and claims.csv are made from it, so they never change.
     export_row = models.JSONField(null=True, blank=True, editable=False)
 

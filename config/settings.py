@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "ops",
     "django_tasks",
     "django_tasks_db",
+    "accounts",
     "claims",
     "outages",
     "methodology",
@@ -62,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "claims.middleware.UserLanguageMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns lock-outs raised by the backend into a page.
@@ -83,7 +84,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "claims.context_processors.roles",
+                "accounts.context_processors.roles",
             ],
         },
     },
@@ -423,3 +424,9 @@ INSTALLED_APPS = [
 # sheets (only the first is read).
 IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024)
 IMPORT_MAX_XLSX_SHEETS = env_int("IMPORT_MAX_XLSX_SHEETS", 20)
+
+# --- Code layout (issue 10: README, "Code layout") ---------------------------------------
+# The function that returns the counting rule (impacts and statuses) of the current
+# methodology, for the calendar's figures: outages calls it by name so that it imports
+# nothing from claims, where the methodology versions are kept. Empty: ABSyM-2024.1's rule.
+OUTAGES_COUNTING_RULE = "methodology.selectors.counting_rule_current"

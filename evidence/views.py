@@ -13,7 +13,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from claims.permissions import admin_required
+from accounts.permissions import admin_required
 from evidence.corroboration.selectors import candidate_quarters
 from evidence.models import (
     StatusComponent,

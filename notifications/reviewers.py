@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.urls import reverse
 
-from claims.models import REVIEWERS_GROUP, Claim, ClaimCheck
+from accounts.permissions import REVIEWERS_GROUP
+from claims.models import Claim, ClaimCheck
 from notifications.mail import email_deliver, site_url
 
 FLAG_FIELDS = ("unverified_over_half", "outside_slots", "night_or_weekend", "recomputation_differs")

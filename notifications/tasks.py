@@ -1,4 +1,4 @@
-"""Background work of notifications (the Tasks API, like ``claims/tasks_review.py``): every
+"""Background work of notifications (the Tasks API, like ``claims/review/tasks.py``): every
 e-mail and webhook call leaves from here, never from a request."""
 
 from datetime import date

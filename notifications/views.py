@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from claims.permissions import is_reviewer
+from accounts.permissions import is_reviewer
 from notifications.forms import PreferenceForm, SubscribeForm
 from notifications.models import Notice, NotificationPreference
 from notifications.notices import notices_mark_read

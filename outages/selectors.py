@@ -9,9 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from outages.availability import belgian_holidays
 from outages.calendar_grid import CalendarDay, month_grid
@@ -29,24 +31,16 @@ from outages.models import ImportRecord, Incident, IncidentChange, PendingImport
 
 
 def counting_rule_current() -> CountingRule:
-    """Impacts and statuses counted by the current published methodology (one query),
-    or ABSyM-2024.1's while none is published."""
-    # Imported here: claims' models import outages' models, not the other way round.
-    from claims.models import Methodology
+    """Impacts and statuses the calendar counts: those of the current published methodology,
+    read by the function ``settings.OUTAGES_COUNTING_RULE`` names (one query), or
+    ABSyM-2024.1's (``DEFAULT_RULE``) when the setting is empty.
 
-    methodology = (
-        Methodology.objects.filter(published_on__isnull=False)
-        .order_by("-published_on", "-id")
-        .only("version", "counted_impacts", "counted_statuses")
-        .first()
-    )
-    if methodology is None:
+    Methodology versions are kept by another app; the calendar does not import them
+    (README, "Code layout"): the project wires the two together in its settings."""
+    source = getattr(settings, "OUTAGES_COUNTING_RULE", "")
+    if not source:
         return DEFAULT_RULE
-    return CountingRule(
-        impacts=frozenset(methodology.counted_impacts or ()),
-        statuses=frozenset(methodology.counted_statuses or ()),
-        methodology=methodology.version,
-    )
+    return import_string(source)()
 
 
 def service_list() -> list[Service]:

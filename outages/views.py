@@ -20,7 +20,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from claims.permissions import admin_required, is_admin
+from accounts.permissions import admin_required, is_admin
 from evidence.corroboration.selectors import corroboration_by_incident, corroboration_for_incident
 from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST

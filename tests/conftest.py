@@ -8,8 +8,8 @@ from django.contrib.auth.models import Group
 from django.test.utils import override_settings
 from hypothesis import settings as hypothesis_settings
 
-from claims.models import REVIEWERS_GROUP
-from claims.services.accounts import doctor_register
+from accounts.permissions import REVIEWERS_GROUP
+from accounts.services import doctor_register
 
 # Property-based tests: no per-example deadline (a loaded CI machine is slow, not wrong),
 # and the same examples on every CI run, so a red CI is reproducible.

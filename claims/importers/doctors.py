@@ -10,10 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 
+from accounts.services import doctor_register
 from claims.importers.engine import Importer, ImportPreview, RowProblems, preview
 from claims.models import Doctor, Language, User
 from claims.riziv import format_riziv, normalize_riziv, validate_riziv
-from claims.services.accounts import doctor_register
 
 NAME_MAX_LENGTH = User._meta.get_field("first_name").max_length
 

@@ -17,8 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
 from claims.models import Claim, ClaimStatus, Doctor
+from claims.review.services.checks import claim_check_after_submit
 from claims.selectors import claim_report, methodology_current
-from claims.services.checks import claim_check_after_submit
 from claims.services.dossier_jobs import dossier_job_schedule, dossier_job_start
 from claims.services.snapshots import claim_snapshot_build
 
@@ -128,7 +128,7 @@ def claim_submit(*, claim: Claim, user, declaration_accepted: bool) -> Claim:
         dossier_job_schedule(claim=claim)
     if dossier_job_start(claim=claim):
         claim.refresh_from_db(fields=["dossier", "dossier_sha256", "updated_at"])
-    # The legal team's consistency flags (claims.flags); never blocks a submission.
+    # The legal team's consistency flags (claims.review.flags); never blocks a submission.
     claim_check_after_submit(claim=claim, now=now)
     return claim
 

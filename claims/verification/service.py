@@ -28,10 +28,10 @@ from asn1crypto import x509
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_reviewer
 from claims.calculation import claim_summary_dict
 from claims.dossier.seal import SealError, seal_configured, seal_signer
 from claims.models import Claim, ClaimVersion
-from claims.permissions import is_reviewer
 from claims.services.snapshots import snapshot_recompute
 from claims.verification.pdf_reading import PdfFacts, SealInfo, certificate_fingerprint, pdf_facts
 

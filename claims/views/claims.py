@@ -14,9 +14,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.permissions import doctor_required
 from claims.forms.claims import DeclarationForm, PeriodForm
 from claims.models import Claim, Methodology
-from claims.permissions import doctor_required
 from claims.selectors import (
     claim_for_period,
     claim_live_snapshot,

@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from claims.permissions import doctor_required
+from accounts.permissions import doctor_required
 from claims.selectors import NextStep, doctor_dashboard
 
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import doctor_required
 from claims.forms.declarations import ConsultationForm, SlotForm
 from claims.models import AffectedSlot, Consultation
-from claims.permissions import doctor_required
 from claims.selectors import (
     consultation_list,
     fee_table,

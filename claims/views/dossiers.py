@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from accounts.permissions import is_reviewer
 from claims.models import Claim, ClaimStatus
-from claims.permissions import is_reviewer
 from claims.services.dossier_jobs import dossier_job_active, dossier_status
 from claims.services.dossiers import dossier_for_download
 

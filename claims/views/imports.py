@@ -13,12 +13,12 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import doctor_required
 from claims.forms.imports import ConfirmForm, UploadForm
 from claims.importers.consultations import consultations_preview
 from claims.importers.pending import pending_delete, pending_load, pending_save
 from claims.importers.slots import slots_preview
 from claims.importers.templates import csv_template
-from claims.permissions import doctor_required
 from outages.models import Service
 
 KINDS = {

@@ -9,12 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from accounts.permissions import doctor_required
 from claims.cure import correction_open
 from claims.forms.claims import DeclarationForm
 from claims.models import Claim
-from claims.permissions import doctor_required
+from claims.review.services.decisions import claim_resubmit, open_request
 from claims.selectors import claim_report
-from claims.services.review import claim_resubmit, open_request
 
 
 @doctor_required

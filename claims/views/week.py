@@ -1,8 +1,8 @@
 from django.shortcuts import render
 
+from accounts.permissions import doctor_required
 from claims.forms.claims import WeekForm
 from claims.models import Methodology
-from claims.permissions import doctor_required
 from claims.selectors import default_week, week_view
 
 

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from claims.demo import DEMO_PASSWORD
 from claims.models import AffectedSlot, Claim, ClaimStatus, Consultation, Doctor, User
-from claims.services.batches import batch_create
+from claims.review.services.batches import batch_create
 from outages.models import Incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -2,9 +2,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
 
+from accounts.permissions import is_admin, is_reviewer
 from claims.demo import DEMO_PASSWORD
 from claims.models import Doctor, User
-from claims.permissions import is_admin, is_reviewer
 
 pytestmark = pytest.mark.django_db
 

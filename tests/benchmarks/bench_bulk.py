@@ -241,8 +241,8 @@ def main() -> None:
 
         from claims.bulk import MembershipPass
         from claims.models import Doctor
+        from claims.review.services.membership import membership_estimate
         from claims.selectors import claim_report, methodology_current, methodology_params
-        from claims.services.membership import membership_estimate
         from outages.intervals import period_window
 
         print(f"PostgreSQL, throwaway database {name}; {os.cpu_count()} CPUs")

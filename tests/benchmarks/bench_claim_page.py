@@ -31,7 +31,7 @@ def run(args) -> None:
     from django.test import Client, override_settings
 
     import claims.views.claims as claim_views
-    from claims.services.accounts import doctor_register
+    from accounts.services import doctor_register
     from claims.services.claims import claim_get_or_create_draft, claim_submit
     from outages.models import Incident
 

@@ -148,9 +148,9 @@ def run(args) -> None:
     from django.db import connection
     from django.test import Client
 
+    from accounts.services import doctor_register
     from claims.importers.consultations import consultations_preview
     from claims.models import Consultation
-    from claims.services.accounts import doctor_register
     from claims.services.claims import claim_get_or_create_draft, claim_submit
 
     settings.ALLOWED_HOSTS = ["testserver"]

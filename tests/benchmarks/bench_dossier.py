@@ -83,8 +83,8 @@ def _make_data(rng: random.Random, slots: int, consultations: int):
     Slots are declared around incidents (that is why a doctor declares them) and most
     consultations fall in a slot, as in the agenda of a doctor who files a claim.
     """
+    from accounts.services import doctor_register
     from claims.models import AffectedSlot, Consultation
-    from claims.services.accounts import doctor_register
     from claims.services.claims import claim_get_or_create_draft, claim_submit
     from outages.intervals import BRUSSELS
     from outages.models import Incident, Service

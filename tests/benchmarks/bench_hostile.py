@@ -184,8 +184,8 @@ def main() -> None:
         connection.settings_dict.setdefault("TEST", {})["NAME"] = f"bench_hostile_{os.getpid()}"
     name = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
+        from accounts.services import doctor_register
         from claims.models import User
-        from claims.services.accounts import doctor_register
 
         doctor_register(
             email="doctor@bench.example",

@@ -85,15 +85,15 @@ def phase_setup(claims: int) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from accounts.permissions import REVIEWERS_GROUP
+    from accounts.services import doctor_register
     from claims.models import (
-        REVIEWERS_GROUP,
         Claim,
         ClaimCheck,
         Doctor,
         Outcome,
         User,
     )
-    from claims.services.accounts import doctor_register
     from claims.services.claims import claim_file
     from claims.services.declarations import consultation_create, slot_create
     from outages.demo import seed_calendar
@@ -363,7 +363,7 @@ def phase_batch_prepare(size: int, kinds: str) -> None:
     from django.utils import timezone
 
     from claims.models import Batch, Claim, User
-    from claims.services.batches import batch_create, batch_freeze, batch_output_start
+    from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 
     reviewer = User.objects.get(email="bench-reviewer@example.org")
     template = Claim.objects.get(doctor__riziv="10000000000")

@@ -27,7 +27,7 @@ from factories_review import (  # noqa: E402
     submitted_claim,
 )
 
-from claims.models import REVIEWERS_GROUP  # noqa: E402
+from accounts.permissions import REVIEWERS_GROUP  # noqa: E402
 from claims.services.claims import claim_get_or_create_draft  # noqa: E402
 
 

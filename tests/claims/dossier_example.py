@@ -10,8 +10,8 @@ from decimal import Decimal
 import pypdfium2
 from pypdf import PdfReader
 
+from accounts.services import doctor_register
 from claims.models import AffectedSlot, Consultation
-from claims.services.accounts import doctor_register
 from claims.services.claims import claim_get_or_create_draft
 from outages.intervals import BRUSSELS
 from outages.models import Incident, Service

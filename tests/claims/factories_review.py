@@ -12,8 +12,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from pypdf import PdfReader
 
+from accounts.services import doctor_register
 from claims.models import Claim, ClaimStatus, Outcome
-from claims.services.accounts import doctor_register
 from claims.services.claims import claim_file
 from claims.services.declarations import consultation_create, slot_create
 from outages.intervals import BRUSSELS

@@ -6,7 +6,7 @@ from django.db import DatabaseError, connection, transaction
 from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 
 from claims.models import AuditEntry, ClaimVersion, Decision, ReasonCode
-from claims.services.review import claim_decide, claim_resubmit
+from claims.review.services.decisions import claim_decide, claim_resubmit
 
 pytestmark = [
     pytest.mark.django_db,

@@ -12,7 +12,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from seal_pki import asn1_certificate, validation_context
 
 from claims.models import BatchOutput
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 
 pytestmark = pytest.mark.django_db
 

@@ -18,11 +18,11 @@ from factories_review import (
     use_fast_dossiers,
 )
 
+from accounts.services import doctor_register
 from claims.importers.slots import slots_preview
 from claims.models import AffectedSlot, Claim, ClaimDecision, Decision, Doctor, ReasonCode, User
-from claims.services.accounts import doctor_register
+from claims.review.services.decisions import claim_decide
 from claims.services.claims import claim_file
-from claims.services.review import claim_decide
 
 PERIOD = {"from": "2024-01-01", "to": "2024-01-31"}
 

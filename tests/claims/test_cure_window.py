@@ -11,8 +11,8 @@ from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 
 from claims.cure import correction_open, correction_open_q
 from claims.models import Claim, Decision, ReasonCode
+from claims.review.services.decisions import claim_decide, claim_resubmit, open_request
 from claims.selectors import locked_periods
-from claims.services.review import claim_decide, claim_resubmit, open_request
 from claims.templatetags.review_tags import claim_decision_panel
 
 pytestmark = pytest.mark.django_db

@@ -13,10 +13,10 @@ from django.urls import reverse
 from factories_review import at, declare_consultation, declare_slot, incident
 
 from claims.bulk import MembershipPass
-from claims.exports import neutralise
 from claims.models import Outcome
+from claims.review.exports import neutralise
+from claims.review.services.membership import membership_estimate
 from claims.selectors import claim_report, methodology_current, methodology_params
-from claims.services.membership import membership_estimate
 from outages.intervals import period_window
 from tests.conftest import make_doctor
 

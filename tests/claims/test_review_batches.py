@@ -1,5 +1,5 @@
-"""Batches and their files (claims/services/batches.py, claims/pdf_merge.py,
-claims/exports.py): exports with the columns of interfaces.md, the batch dossier (summary
+"""Batches and their files (claims/review/services/batches.py, claims/review/pdf_merge.py,
+claims/review/exports.py): exports with the columns of interfaces.md, the batch dossier (summary
 then every claim's stored dossier), the ZIP of the dossiers."""
 
 import csv
@@ -26,16 +26,16 @@ from factories_review import (
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from claims.exports import EXPORT_COLUMNS
 from claims.models import BatchOutput, Claim, Decision, ReasonCode
-from claims.pdf_merge import merge_pdfs
-from claims.services.batches import (
+from claims.review.exports import EXPORT_COLUMNS
+from claims.review.pdf_merge import merge_pdfs
+from claims.review.services.batches import (
     batch_create,
     batch_freeze,
     batch_output_start,
     batch_summary_pdfs,
 )
-from claims.services.review import claim_decide, claim_resubmit
+from claims.review.services.decisions import claim_decide, claim_resubmit
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Decisions on claims (claims/services/review.py): approve, reject, request information,
+"""Decisions on claims (claims/review/services/decisions.py): approve, reject, request information,
 the cure window, resubmission keeping the earlier version, bulk decisions and the
 append-only audit trail."""
 
@@ -26,8 +26,8 @@ from claims.models import (
     Decision,
     ReasonCode,
 )
+from claims.review.services.decisions import claim_decide, claim_resubmit, claims_decide_bulk
 from claims.services.declarations import slot_create
-from claims.services.review import claim_decide, claim_resubmit, claims_decide_bulk
 
 pytestmark = pytest.mark.django_db
 

@@ -1,4 +1,4 @@
-"""Consistency flags (claims/flags.py), each with its reason, on claims submitted through
+"""Consistency flags (claims/review/flags.py), each with its reason, on claims submitted through
 the claims feature's services."""
 
 from datetime import date, datetime
@@ -18,7 +18,8 @@ from factories_review import (
     use_fast_dossiers,
 )
 
-from claims.flags import (
+from claims.models import Claim
+from claims.review.flags import (
     NIGHT_WEEKEND,
     OUTLIER,
     OUTSIDE_SLOTS,
@@ -28,9 +29,8 @@ from claims.flags import (
     percentile_rank,
     slot_at_night_or_weekend,
 )
-from claims.models import Claim
-from claims.selectors_review import ReviewFilters, claim_for_review, claim_review, review_list
-from claims.services.checks import claim_check_compute, claim_checks_refresh
+from claims.review.selectors import ReviewFilters, claim_for_review, claim_review, review_list
+from claims.review.services.checks import claim_check_compute, claim_checks_refresh
 from outages.intervals import BRUSSELS
 
 pytestmark = pytest.mark.django_db
@@ -174,7 +174,7 @@ def test_it_flags_totals_above_the_99th_percentile_of_the_list(outage):
 
 
 def test_outlier_reason_quotes_the_threshold(outage, settings):
-    from claims.flags import flag_reason
+    from claims.review.flags import flag_reason
 
     assert flag_reason(OUTLIER, {"threshold": "1234.50"}) == (
         "The total is above the 99th percentile of the claims listed (1,234.50 EUR)."

@@ -1,4 +1,4 @@
-"""The legal team's pages (claims/views/review.py): who may reach them, the review list
+"""The legal team's pages (claims/review/views/review.py): who may reach them, the review list
 (filters, totals, constant queries), a claim's review page, decisions through the browser
 forms, and the doctor's side (decision shown, correct and resubmit)."""
 
@@ -20,8 +20,8 @@ from factories_review import (
     use_fast_dossiers,
 )
 
+import claims.review.urls as review_urls
 import claims.urls as doctor_urls
-import claims.urls_review as review_urls
 from claims.models import (
     AffectedSlot,
     AuditEntry,
@@ -35,9 +35,9 @@ from claims.models import (
     Decision,
     ReasonCode,
 )
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
-from claims.services.checks import claim_checks_refresh
-from claims.services.review import claim_decide
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.checks import claim_checks_refresh
+from claims.review.services.decisions import claim_decide
 
 pytestmark = pytest.mark.django_db
 
@@ -94,7 +94,7 @@ def test_the_review_routes_are_all_covered():
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("name", REVIEW_ROUTES)
 def test_a_doctor_gets_404_or_403_on_every_review_url(name, method, claim, batch, doctor_client):
-    """Every route of claims/urls_review.py, read and written: nothing leaks, nothing
+    """Every route of claims/review/urls.py, read and written: nothing leaks, nothing
     changes."""
     response = getattr(doctor_client, method)(_review_url(name, claim, batch))
     assert response.status_code in (403, 404)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 
 from claims.models import Batch, ClaimDecision, ClaimStatus, Decision, ReasonCode
-from claims.services.review import claim_decide
+from claims.review.services.decisions import claim_decide
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from django.test import Client
 from django.urls import reverse
 from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,8 @@ from factories_review import (
 from outage_helpers import CSV_HEADER, run_import
 
 from claims.models import Batch, BatchOutput, Decision, ReasonCode
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
-from claims.services.review import claim_decide, claim_resubmit
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.decisions import claim_decide, claim_resubmit
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from factories_review import new_doctor, recip_e_outage, submitted_claim, use_fa
 from mail_servers import SITE, text_of
 
 from claims.models import Claim, Decision, ReasonCode
-from claims.services.review import claim_decide
+from claims.review.services.decisions import claim_decide
 from notifications.models import JobRun, NotificationPreference
 from notifications.scheduler import scheduler_tick
 

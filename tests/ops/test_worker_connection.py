@@ -27,7 +27,7 @@ from worker_process import (
     wait_for,
 )
 
-from claims.tasks_review import claim_checks_recompute
+from claims.review.tasks import claim_checks_recompute
 from ops.models import WorkerHeartbeat
 from tests.support.ports import free_port
 

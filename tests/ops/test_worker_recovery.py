@@ -18,7 +18,7 @@ from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 from worker_process import DATABASE_TASKS, conninfo, db_worker, needs_postgresql, wait_for
 
 from claims.models import BatchOutput, Claim
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 from ops.models import WorkerHeartbeat
 from ops.services import tasks_recover_lost
 from outages.models import Incident, PendingImport

@@ -12,7 +12,7 @@ from factories_review import recip_e_outage, submitted_claim, use_fast_dossiers
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from claims.services.batches import batch_create, batch_freeze, batch_output_start
+from claims.review.services.batches import batch_create, batch_freeze, batch_output_start
 
 pytestmark = pytest.mark.django_db
 

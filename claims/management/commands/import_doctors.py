@@ -1,6 +1,6 @@
+from accounts.services import doctors_invite
 from claims.importers.doctors import doctors_preview
 from claims.management.commands._importing import MAX_BYTES, MAX_ROWS, ImportCommand
-from claims.services.accounts import doctors_invite
 
 
 class Command(ImportCommand):

@@ -4,8 +4,8 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from claims.models import Methodology
+from claims.review.services.membership import EstimateError, estimate_dict, membership_estimate
 from claims.selectors import methodology_published
-from claims.services.membership import EstimateError, estimate_dict, membership_estimate
 
 
 def _date(value: str) -> date:

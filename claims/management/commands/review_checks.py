@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from claims.services.checks import claim_checks_refresh
+from claims.review.services.checks import claim_checks_refresh
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 
 from claims.demo import seed_accounts, seed_declarations
-from claims.demo_review import seed_review
+from claims.review.demo import seed_review
 from outages.demo import seed_calendar
 
 

@@ -14,12 +14,12 @@ review list filters 40,000 claims by flag in SQL:
   against today's calendar, the claim would give other figures (the calendar changed).
 
 The two others depend on other claims and are computed in SQL by the review list, so they
-are never stale (``claims.selectors_review``):
+are never stale (``claims.review.selectors``):
 
 * ``overlap``: another submitted claim of the same doctor meets this claim's period;
 * ``outlier``: the total is above the 99th percentile of the claims listed (the batch).
 
-Pure: no ORM. ``claims.services.checks`` loads and stores.
+Pure: no ORM. ``claims.review.services.checks`` loads and stores.
 """
 
 from __future__ import annotations

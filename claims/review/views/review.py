@@ -20,17 +20,17 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
-from claims.exports import csv_lines, xlsx_write
-from claims.forms.review import (
+from accounts.permissions import reviewer_required
+from claims.models import Batch, BatchOutput, Claim, ClaimStatus, ClaimVersion, Outcome
+from claims.review.exports import csv_lines, xlsx_write
+from claims.review.forms import (
     BatchFromSelectionForm,
     BatchNameForm,
     BulkDecisionForm,
     DecisionForm,
     ReviewFilterForm,
 )
-from claims.models import Batch, BatchOutput, Claim, ClaimStatus, ClaimVersion, Outcome
-from claims.permissions import reviewer_required
-from claims.selectors_review import (
+from claims.review.selectors import (
     REVIEWABLE,
     batch_detail,
     batch_file_name,
@@ -43,7 +43,7 @@ from claims.selectors_review import (
     review_claims,
     review_list,
 )
-from claims.services.batches import (
+from claims.review.services.batches import (
     batch_create,
     batch_delete,
     batch_export_source,
@@ -52,7 +52,7 @@ from claims.services.batches import (
     output_is_busy,
     output_is_lost,
 )
-from claims.services.review import claim_decide, claims_decide_bulk
+from claims.review.services.decisions import claim_decide, claims_decide_bulk
 from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST, lost_task_ids
 from outages.models import Service
@@ -221,7 +221,7 @@ def _claim_numbers(claims) -> str:
 @reviewer_required
 @require_POST
 def recompute_checks(request):
-    from claims.tasks_review import claim_checks_recompute
+    from claims.review.tasks import claim_checks_recompute
 
     claim_checks_recompute.enqueue(only_missing=request.POST.get("scope") == "missing")
     messages.info(

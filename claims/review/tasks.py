@@ -7,8 +7,8 @@ from datetime import date
 from django_tasks import task
 
 from claims.models import Claim
-from claims.services.batches import batch_output_run
-from claims.services.checks import claim_checks_refresh
+from claims.review.services.batches import batch_output_run
+from claims.review.services.checks import claim_checks_refresh
 
 
 @task()

@@ -10,9 +10,9 @@ from django.contrib.auth.forms import (
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from accounts.services import EMAIL_TAKEN, RIZIV_TAKEN
 from claims.models import Doctor, Language, User
 from claims.riziv import normalize_riziv, validate_riziv
-from claims.services.accounts import EMAIL_TAKEN, RIZIV_TAKEN
 
 
 class RizivField(forms.CharField):

@@ -25,9 +25,9 @@ from claims.models import (
     ReasonCode,
     User,
 )
+from claims.review.services.decisions import claim_decide
 from claims.selectors import nomenclature_fee_on
 from claims.services.claims import claim_file
-from claims.services.review import claim_decide
 from outages.demo import DEMO_REFERENCE_PREFIX
 from outages.intervals import BRUSSELS
 from outages.models import Incident, Service

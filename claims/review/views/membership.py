@@ -1,5 +1,5 @@
 """The reviewers' page "What the whole membership lost": every doctor's claims for a
-period computed in one pass (``claims.services.membership``), as a page, a CSV and a PDF.
+period computed in one pass (``claims.review.services.membership``), as a page, a CSV and a PDF.
 Reviewers and administrators only; 404 for anyone else."""
 
 from __future__ import annotations
@@ -16,8 +16,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from claims.permissions import reviewer_required
-from claims.services.membership import (
+from accounts.permissions import reviewer_required
+from claims.review.services.membership import (
     EstimateError,
     check_period,
     estimate_csv_rows,

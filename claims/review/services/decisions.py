@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_reviewer
 from claims.cure import correction_open
 from claims.models import (
     REASONS_BY_DECISION,
@@ -30,7 +31,6 @@ from claims.models import (
     ClaimVersion,
     Decision,
 )
-from claims.permissions import is_reviewer
 from claims.services.claims import claim_submit
 
 DEFAULT_CURE_WINDOW_DAYS = 30

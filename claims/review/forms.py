@@ -10,10 +10,10 @@ from crispy_forms.layout import Column, Layout, Row, Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from claims.flags import FLAG_LABELS
 from claims.forms.fields import DateInput
 from claims.models import REASONS_BY_DECISION, ClaimStatus, Decision, Language, ReasonCode
-from claims.selectors_review import DEFAULT_SORT, SORTS, ReviewFilters
+from claims.review.flags import FLAG_LABELS
+from claims.review.selectors import DEFAULT_SORT, SORTS, ReviewFilters
 
 SORT_CHOICES = [
     ("-submitted", _("Latest submitted first")),
@@ -124,7 +124,7 @@ class DecisionForm(forms.Form):
         max_length=4000,
         error_messages={"required": _("Every decision needs a reason: explain it in a sentence.")},
     )
-    # The claim's version_token when the page was opened (claims.services.review).
+    # The claim's version_token when the page was opened (claims.review.services.decisions).
     version = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
     def __init__(self, *args, **kwargs):

@@ -1,4 +1,4 @@
-from claims.permissions import is_admin, is_reviewer
+from accounts.permissions import is_admin, is_reviewer
 
 
 def roles(request):

@@ -29,7 +29,6 @@ from django.db.models.functions import FirstValue, Lag, Lead, RowNumber, TruncMo
 from django.utils import timezone
 from django.utils.text import slugify
 
-from claims.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
 from claims.models import (
     AuditEntry,
     Batch,
@@ -41,8 +40,9 @@ from claims.models import (
     ClaimStatus,
     ClaimVersion,
 )
+from claims.review.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
+from claims.review.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
 from claims.riziv import format_riziv
-from claims.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
 from outages.models import Service
 
 PAGE_SIZE = 50
@@ -67,7 +67,7 @@ REVIEWABLE = [s for s in ClaimStatus.values if s != ClaimStatus.DRAFT]
 
 @dataclass(frozen=True)
 class ReviewFilters:
-    """What the review list shows; every field optional (``claims.forms.review``)."""
+    """What the review list shows; every field optional (``claims.review.forms``)."""
 
     first_day: date | None = None
     last_day: date | None = None
@@ -399,7 +399,7 @@ def review_list(
 def unchecked_count() -> int:
     """Submitted claims whose flags are not computed yet, or were computed before their
     latest resubmission."""
-    from claims.services.checks import claims_unchecked_count
+    from claims.review.services.checks import claims_unchecked_count
 
     return claims_unchecked_count()
 
@@ -670,7 +670,7 @@ def _with_frozen_lines(batch: Batch, part: list[ReviewRow]) -> list[ReviewRow]:
     for row in part:
         values = stored.get(row.claim.pk)
         if values:
-            # Columns of claims.exports.export_rows: id, doctor, riziv, from, to, status, ...
+            # Columns of claims.review.exports.export_rows: id, doctor, riziv, from, to, status, ...
             row.frozen_doctor = values[1]
             row.frozen_riziv = format_riziv(values[2])
             row.frozen_status = str(labels.get(values[5], values[5]))

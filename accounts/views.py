@@ -7,15 +7,15 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from claims.forms.accounts import (
+from accounts.forms import (
     LoginForm,
     NewPasswordForm,
     PasswordLinkForm,
     ProfileForm,
     SignUpForm,
 )
-from claims.permissions import doctor_required, is_admin, is_reviewer
-from claims.services.accounts import doctor_register, doctor_update_profile
+from accounts.permissions import doctor_required, is_admin, is_reviewer
+from accounts.services import doctor_register, doctor_update_profile
 
 
 def _set_language_cookie(response, language: str):

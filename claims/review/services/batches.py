@@ -2,11 +2,11 @@
 
 A frozen batch never changes: its claims, their order, the SHA-256 of each claim's stored
 dossier and the outlier threshold are fixed at freezing. Its files are produced in the
-background (``claims.tasks_review``) into a local temp file, then stored (filestore: under
+background (``claims.review.tasks``) into a local temp file, then stored (filestore: under
 its SHA-256, in the default storage, local disk or S3) once complete:
 
 * the batch dossier: summary tables (WeasyPrint), then every claim's stored dossier, merged
-  page by page by ``claims.pdf_merge`` (memory does not grow with the batch);
+  page by page by ``claims.review.pdf_merge`` (memory does not grow with the batch);
 * a ZIP of the individual dossiers, with ``claims.csv`` (the export) and ``SHA256SUMS``.
 
 Progress is written to the ``BatchOutput`` row about every percent, so the progress page
@@ -33,20 +33,20 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from weasyprint import HTML
 
+from accounts.permissions import is_reviewer
 from claims.dossier.render import BASE_URL, StaticFilesFetcher
 from claims.dossier.seal import dossier_seal_file
-from claims.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
-from claims.pdf_merge import StreamingPdfMerger
-from claims.permissions import is_reviewer
-from claims.riziv import format_riziv
-from claims.selectors_review import (
+from claims.review.exports import csv_lines, export_rows, row_from_json, row_to_json
+from claims.review.pdf_merge import StreamingPdfMerger
+from claims.review.selectors import (
     batch_claims,
     batch_summary,
     batch_summary_rows,
     outlier_threshold,
     reviewable_claims,
 )
+from claims.riziv import format_riziv
 from claims.services.dossiers import claim_store_dossier
 from filestore.storage import StoredFileIntegrityError, open_verified, store_local_file
 from ops import selectors as ops_selectors
@@ -233,7 +233,7 @@ def batch_output_start(*, batch: Batch, kind: str, user, language: str) -> Batch
         output.save()
     # Enqueued after the row is committed, so a worker always finds it. The immediate
     # backend (development, tests) runs the whole job right here.
-    from claims.tasks_review import batch_output_build
+    from claims.review.tasks import batch_output_build
 
     result = batch_output_build.enqueue(output.pk)
     BatchOutput.objects.filter(pk=output.pk).update(task_id=str(result.id))
@@ -359,7 +359,7 @@ def _build_zip(output: BatchOutput, path: Path) -> None:
 
 
 def batch_output_run(*, output_id: int) -> dict:
-    """The job behind ``claims.tasks_review.batch_output_build``."""
+    """The job behind ``claims.review.tasks.batch_output_build``."""
     output = BatchOutput.objects.select_related("batch").get(pk=output_id)
     _progress(
         output.pk,

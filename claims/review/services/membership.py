@@ -20,8 +20,8 @@ from django.utils.translation import gettext as _
 
 from claims.bulk import MembershipPass
 from claims.calculation import ClaimResult, MethodologyParams, compute_claim
-from claims.exports import neutralise
 from claims.models import Methodology
+from claims.review.exports import neutralise
 from claims.selectors import methodology_current, methodology_params, service_names
 from outages.intervals import Interval, period_window
 

@@ -20,8 +20,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from claims.calculation import IncidentInput, Unavailability, unavailability_by_service
-from claims.flags import STORED_FLAGS, snapshot_checks
 from claims.models import Claim, ClaimCheck, ClaimStatus
+from claims.review.flags import STORED_FLAGS, snapshot_checks
 from claims.selectors import incident_inputs
 from claims.services.snapshots import parse_iso, snapshot_params
 from outages.intervals import Interval

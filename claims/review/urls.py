@@ -3,7 +3,7 @@ Every one of them answers 404 to anyone who is not a reviewer."""
 
 from django.urls import path
 
-from claims.views import membership, review
+from claims.review.views import membership, review
 
 app_name = "review"
 

@@ -1,6 +1,6 @@
 """What a reviewer reads under the flags: the frozen slots and consultations of a claim, row
 by row, each marked with the flag it is evidence for. Pure (the snapshot in, rows out), so
-the review page shows them without a query, and the rows agree with ``claims.flags`` because
+the review page shows them without a query, and the rows agree with ``claims.review.flags`` because
 they call its rules rather than repeat them."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from claims.flags import meets_any, slot_at_night_or_weekend
+from claims.review.flags import meets_any, slot_at_night_or_weekend
 from claims.services.snapshots import parse_iso
 from outages.intervals import BRUSSELS
 

@@ -1,0 +1,1 @@
+"""Services of the legal team: decisions, batches, checks, membership estimate."""

@@ -1,0 +1,1 @@
+"""Views of the legal team: the workspace (``review``) and the membership estimate."""
