@@ -42,6 +42,7 @@ from claims.models import (
     ClaimVersion,
 )
 from claims.riziv import format_riziv
+from claims.services.checks import claims_unchecked_count
 from claims.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
 from outages.models import Service
 
@@ -399,8 +400,6 @@ def review_list(
 def unchecked_count() -> int:
     """Submitted claims whose flags are not computed yet, or were computed before their
     latest resubmission."""
-    from claims.services.checks import claims_unchecked_count
-
     return claims_unchecked_count()
 
 
