@@ -47,6 +47,7 @@ __all__ = [
     "subtract",
     "subtract_seconds",
     "to_epoch_seconds",
+    "whole_second",
 ]
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -65,6 +66,16 @@ def _require_aware(moment: datetime, what: str) -> None:
         raise TypeError(f"{what} must be a datetime, got {type(moment).__name__}")
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{what} must be timezone-aware, got naive {moment.isoformat()}")
+
+
+def whole_second(moment: datetime) -> datetime:
+    """``moment`` cut to the whole second (the fraction dropped, never rounded up).
+
+    Every time is cut so when it enters the application, at each entry point (outage
+    imports, doctors' imports, forms): what is stored, shown, frozen and counted is then
+    the same time (methodology.md, "Rules").
+    """
+    return moment.replace(microsecond=0)
 
 
 def to_epoch_seconds(moment: datetime) -> int:

@@ -6,7 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from outages.intervals import BRUSSELS
+from outages.intervals import BRUSSELS, whole_second
 from outages.wallclock import WallClockError, brussels_wall_clock
 
 
@@ -37,6 +37,8 @@ class BrusselsDateTimeField(forms.DateTimeField):
                 naive = datetime.fromisoformat(text)
             except ValueError:
                 raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+        # Cut to the whole second as it enters the application (methodology.md, "Rules").
+        naive = whole_second(naive)
         if naive.tzinfo is not None:
             return naive
         try:

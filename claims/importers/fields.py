@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 
 from claims.importers.vocabulary import plain
+from outages.intervals import whole_second
 from outages.models import Service
 from outages.wallclock import brussels_wall_clock
 
@@ -49,6 +50,8 @@ def parse_datetime(value: str) -> datetime:
             _("“%(value)s” is not a date and time; write it like 2024-01-15T09:40.")
             % {"value": value}
         )
+    # Cut to the whole second as it enters the application (methodology.md, "Rules").
+    parsed = whole_second(parsed)
     if parsed.tzinfo is None:
         return brussels_wall_clock(parsed)  # WallClockError is a ValueError
     return parsed

@@ -11,6 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from outages.intervals import whole_second
+
 
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
@@ -63,6 +65,13 @@ class IncidentRow:
     title: str | None = None
     description: str | None = None
     source_url: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every outage format ends here: its times are cut to the whole second once, as
+        # they enter the application (a Statuspage ``created_at`` has milliseconds).
+        object.__setattr__(self, "start", whole_second(self.start))
+        if self.end is not None:
+            object.__setattr__(self, "end", whole_second(self.end))
 
 
 @dataclass
