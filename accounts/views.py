@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -19,8 +20,6 @@ from accounts.services import doctor_register, doctor_update_profile
 
 
 def _set_language_cookie(response, language: str):
-    from django.conf import settings
-
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
         language,

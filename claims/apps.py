@@ -7,4 +7,5 @@ class ClaimsConfig(AppConfig):
     verbose_name = _("Doctors and claims")
 
     def ready(self):
-        from claims import receivers  # noqa: F401  (connects the signal receivers)
+        # Imported here: receivers may only be connected once the app registry is ready.
+        from claims import receivers  # noqa: F401

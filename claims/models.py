@@ -302,7 +302,7 @@ class Claim(models.Model):
         _("declaration version"), max_length=20, blank=True, editable=False
     )
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
-    # Frozen at submission: inputs, parameters, figures, cited incidents (claims.snapshots).
+    # Frozen at submission: inputs, parameters, figures, cited incidents (claims.snapshot).
     snapshot = models.JSONField(_("snapshot"), null=True, blank=True, editable=False)
     # Figures copied out of the snapshot so that lists can filter, sort and sum in SQL.
     lost_minutes = models.IntegerField(_("lost minutes"), null=True, blank=True, editable=False)

@@ -3,14 +3,13 @@
 from django.dispatch import receiver
 
 from claims.review.services.batches import batch_output_abandoned, batch_output_requeued
+from claims.review.tasks import claim_checks_recompute_period
 from ops.signals import task_abandoned, task_requeued
 from outages.signals import calendar_changed
 
 
 @receiver(calendar_changed)
 def recheck_claims_after_calendar_change(sender, *, first_day, last_day, **kwargs):
-    from claims.review.tasks import claim_checks_recompute_period
-
     claim_checks_recompute_period.enqueue(first_day.isoformat(), last_day.isoformat())
 
 

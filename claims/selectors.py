@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.db.models import Max, Q, QuerySet
@@ -34,9 +34,19 @@ from claims.models import (
     Doctor,
     Methodology,
     NomenclatureFee,
+    Outcome,
 )
+from claims.snapshot import (
+    ClaimPage,
+    Recomputation,
+    SnapshotLabels,
+    snapshot_page,
+    snapshot_recomputation,
+    snapshot_window,
+)
+from claims.week_grid import WeekView, week_days
 from outages.intervals import BRUSSELS, Interval, period_window
-from outages.models import Incident, Service
+from outages.models import Impact, Incident, IncidentStatus, Service
 
 # --- methodology --------------------------------------------------------------------------
 
@@ -492,359 +502,45 @@ def doctor_dashboard(*, doctor: Doctor, today: date | None = None) -> Dashboard:
 
 # --- the claim page ----------------------------------------------------------------------------
 #
-# Both a live draft and a submitted claim are shown from the same JSON document (the
-# snapshot layout of claims.services.snapshots): a submitted claim from its frozen copy,
-# a draft from one built on the fly. So the two pages cannot drift apart.
-
-
-@dataclass(frozen=True)
-class PageIncident:
-    reference: str
-    title: str
-    start: datetime
-    end: datetime | None
-    impact: str
-    impact_label: str
-    status: str
-    status_label: str
-    services: list[str]
-    source_url: str
-
-
-@dataclass(frozen=True)
-class PagePiece:
-    start: datetime
-    end: datetime
-    incidents: list[str] = field(default_factory=list)
-
-    @property
-    def seconds(self) -> int:
-        return int((self.end - self.start).total_seconds())
-
-
-@dataclass(frozen=True)
-class PageSlot:
-    id: int
-    start: datetime
-    end: datetime
-    services: list[str]
-    note: str
-    clipped: PagePiece | None
-    verified: list[PagePiece]
-    unverified: list[PagePiece]
-    incidents: list[str]
-
-    @property
-    def verified_seconds(self) -> int:
-        return sum(piece.seconds for piece in self.verified)
-
-    @property
-    def unverified_seconds(self) -> int:
-        return sum(piece.seconds for piece in self.unverified)
-
-
-@dataclass(frozen=True)
-class PageConsultation:
-    id: int
-    start: datetime
-    end: datetime
-    duration_minutes: int
-    code: str
-    fee: Decimal
-    services: list[str]
-    outcome: str
-    outcome_label: str
-    affected: bool
-    affecting_services: list[str]
-    revenue_loss: Decimal
-    catch_up_minutes: int
-    reason: str
-    incidents: list[str]
-
-
-@dataclass(frozen=True)
-class ClaimPage:
-    first_day: date
-    last_day: date
-    computed_at: datetime
-    methodology_version: str
-    hourly_rate: Decimal
-    counted_impacts: list[str]
-    counted_statuses: list[str]
-    loss_outcomes: list[str]
-    catch_up_minutes: list[tuple[str, int]]
-    summary: dict
-    seconds: dict
-    time_value: Decimal
-    revenue_loss: Decimal
-    total: Decimal
-    slots: list[PageSlot]
-    consultations: list[PageConsultation]
-    cited_incidents: list[PageIncident]
-
-    @property
-    def affected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.affected]
-
-    @property
-    def unaffected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if not c.affected]
+# The page is read from a snapshot document by ``claims.snapshot.snapshot_page`` (pure);
+# here only what it needs from the database and the active language.
 
 
 def _labels(choices) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
 
+def snapshot_labels(*, names: dict[str, str] | None = None) -> SnapshotLabels:
+    """Service names (one query unless ``names`` is given) and the labels of impacts,
+    statuses and outcomes, in the active language."""
+    return SnapshotLabels(
+        names=service_names() if names is None else names,
+        impacts=_labels(Impact.choices),
+        statuses=_labels(IncidentStatus.choices),
+        outcomes=_labels(Outcome.choices),
+    )
+
+
 def claim_page(
     snapshot: dict, *, names: dict[str, str] | None = None, catalogue_order: bool = False
 ) -> ClaimPage:
-    """The claim page's content from a snapshot document (no query when ``names`` given).
-
-    The one reading of a snapshot: the dossier (``claims.dossier.data``) builds on it too.
-    ``catalogue_order`` lists services in the catalogue's order (``names``'s), as the
-    dossier prints them, rather than in the snapshot's.
-    """
-    from claims.models import Outcome
-    from claims.services.snapshots import parse_iso
-    from outages.models import Impact, IncidentStatus
-
-    names = service_names() if names is None else names
-    impacts, statuses, outcomes = (
-        _labels(Impact.choices),
-        _labels(IncidentStatus.choices),
-        _labels(Outcome.choices),
+    """The claim page's content from a snapshot document (no query when ``names`` given);
+    see ``claims.snapshot.snapshot_page``."""
+    return snapshot_page(
+        snapshot, labels=snapshot_labels(names=names), catalogue_order=catalogue_order
     )
-
-    position = {slug: index for index, slug in enumerate(names)}
-
-    def in_order(slugs):
-        if not catalogue_order:
-            return list(slugs)
-        return sorted(slugs, key=lambda slug: (position.get(slug, len(names)), slug))
-
-    def named(slugs):
-        return [names.get(slug, slug) for slug in in_order(slugs)]
-
-    def piece(pair, incidents=()):
-        return PagePiece(parse_iso(pair[0]), parse_iso(pair[1]), list(incidents))
-
-    figures, inputs, methodology = (
-        snapshot["figures"],
-        snapshot["inputs"],
-        snapshot["methodology"],
-    )
-    slot_rows = {row["id"]: row for row in figures["slots"]}
-    slots = []
-    for stored in inputs["slots"]:
-        row = slot_rows.get(stored["id"], {})
-        slots.append(
-            PageSlot(
-                id=stored["id"],
-                start=parse_iso(stored["start"]),
-                end=parse_iso(stored["end"]),
-                services=named(stored["services"]),
-                note=stored.get("note", ""),
-                clipped=piece(row["clipped"]) if row.get("clipped") else None,
-                verified=[
-                    piece((p["start"], p["end"]), p["incidents"]) for p in row.get("verified", [])
-                ],
-                unverified=[piece(pair) for pair in row.get("unverified", [])],
-                incidents=row.get("incidents", []),
-            )
-        )
-    consultation_rows = {row["id"]: row for row in figures["consultations"]}
-    consultations = []
-    for stored in inputs["consultations"]:
-        row = consultation_rows.get(stored["id"], {})
-        start = parse_iso(stored["start"])
-        consultations.append(
-            PageConsultation(
-                id=stored["id"],
-                start=start,
-                end=start + timedelta(minutes=stored["duration_minutes"]),
-                duration_minutes=stored["duration_minutes"],
-                code=stored["code"],
-                fee=Decimal(stored["fee"]),
-                services=named(stored["services"]),
-                outcome=stored["outcome"],
-                outcome_label=outcomes.get(stored["outcome"], stored["outcome"]),
-                affected=row.get("affected", False),
-                affecting_services=named(row.get("affecting_services", [])),
-                revenue_loss=Decimal(row.get("revenue_loss", "0.00")),
-                catch_up_minutes=row.get("catch_up_minutes", 0),
-                reason=row.get("reason", ""),
-                incidents=row.get("incidents", []),
-            )
-        )
-    summary = figures["summary"]
-    return ClaimPage(
-        first_day=date.fromisoformat(snapshot["period"]["from"]),
-        last_day=date.fromisoformat(snapshot["period"]["to"]),
-        computed_at=parse_iso(snapshot["computed_at"]),
-        methodology_version=methodology["version"],
-        hourly_rate=Decimal(methodology["hourly_rate"]),
-        counted_impacts=[impacts.get(v, v) for v in methodology["counted_impacts"]],
-        counted_statuses=[statuses.get(v, v) for v in methodology["counted_statuses"]],
-        loss_outcomes=[outcomes.get(v, v) for v in methodology["loss_outcomes"]],
-        catch_up_minutes=[
-            (names.get(slug, slug), methodology["catch_up_minutes"][slug])
-            for slug in in_order(methodology["catch_up_minutes"])
-        ],
-        summary=summary,
-        seconds=figures["seconds"],
-        time_value=Decimal(summary["time_value"]),
-        revenue_loss=Decimal(summary["revenue_loss"]),
-        total=Decimal(summary["total"]),
-        slots=slots,
-        consultations=consultations,
-        cited_incidents=[
-            PageIncident(
-                reference=row["reference"],
-                title=row.get("title", ""),
-                start=parse_iso(row["start"]),
-                end=parse_iso(row["end"]),
-                impact=row["impact"],
-                impact_label=impacts.get(row["impact"], row["impact"]),
-                status=row["status"],
-                status_label=statuses.get(row["status"], row["status"]),
-                services=named(row["services"]),
-                source_url=row.get("source_url", ""),
-            )
-            for row in snapshot["cited_incidents"]
-        ],
-    )
-
-
-def claim_live_snapshot(report: ClaimReport) -> dict:
-    from claims.services.snapshots import claim_snapshot_build
-
-    return claim_snapshot_build(
-        report=report, claim_id=report.claim.pk if report.claim is not None else None
-    )
-
-
-@dataclass(frozen=True)
-class Recomputation:
-    """What a submitted claim would be if computed again today (its figures stay)."""
-
-    total: Decimal
-    lost_minutes: int
-    verified_minutes: int
-    incidents: list[str]
-    total_delta: Decimal
-    lost_minutes_delta: int
-    verified_minutes_delta: int
-    added_incidents: list[str]
-    removed_incidents: list[str]
-
-    @property
-    def differs(self) -> bool:
-        return bool(
-            self.total_delta
-            or self.lost_minutes_delta
-            or self.verified_minutes_delta
-            or self.added_incidents
-            or self.removed_incidents
-        )
 
 
 def claim_recomputation(*, snapshot: dict, now: datetime | None = None) -> Recomputation:
     """The frozen declarations and parameters against today's calendar (one query)."""
-    from claims.services.snapshots import parse_iso, snapshot_recompute
-
-    period = snapshot["period"]
-    window = Interval(parse_iso(period["start"]), parse_iso(period["end"]))
-    result = snapshot_recompute(
-        snapshot, incidents=incident_inputs(window=window), now=now or timezone.now()
-    )
-    summary = snapshot["figures"]["summary"]
-    frozen_incidents = set(summary["incidents"])
-    today_incidents = set(result.cited_incidents)
-    return Recomputation(
-        total=result.total,
-        lost_minutes=result.lost_minutes,
-        verified_minutes=result.verified_minutes,
-        incidents=sorted(today_incidents),
-        total_delta=result.total - Decimal(summary["total"]),
-        lost_minutes_delta=result.lost_minutes - summary["lost_minutes"],
-        verified_minutes_delta=result.verified_minutes - summary["verified_minutes"],
-        added_incidents=sorted(today_incidents - frozen_incidents),
-        removed_incidents=sorted(frozen_incidents - today_incidents),
+    return snapshot_recomputation(
+        snapshot,
+        incidents=incident_inputs(window=snapshot_window(snapshot)),
+        now=now or timezone.now(),
     )
 
 
 # --- the week view -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One bar of the week view, placed in percent of the day's drawn window."""
-
-    left: float
-    width: float
-    kind: str  # an impact, "verified", "unverified", "affected", "unaffected"
-    label: str
-    start: datetime
-    end: datetime
-    detail: str = ""
-    counted: bool = True
-
-
-@dataclass(frozen=True)
-class Lane:
-    title: str
-    bars: list[Bar]
-    kind: str  # "service", "slots", "consultations"
-
-
-@dataclass(frozen=True)
-class Day:
-    day: date
-    lanes: list[Lane]
-    ticks: list[tuple[float, str]]
-
-    @property
-    def is_empty(self) -> bool:
-        return not any(lane.bars for lane in self.lanes)
-
-
-@dataclass(frozen=True)
-class WeekView:
-    monday: date
-    days: list[Day]
-    report: ClaimReport
-
-    @property
-    def sunday(self) -> date:
-        return self.monday + timedelta(days=6)
-
-    @property
-    def iso_week(self) -> str:
-        year, week, _weekday = self.monday.isocalendar()
-        return f"{year}-W{week:02d}"
-
-    def _shift(self, days: int) -> str:
-        year, week, _weekday = (self.monday + timedelta(days=days)).isocalendar()
-        return f"{year}-W{week:02d}"
-
-    @property
-    def previous_week(self) -> str:
-        return self._shift(-7)
-
-    @property
-    def next_week(self) -> str:
-        return self._shift(7)
-
-
-# Hours drawn by default: a consulting day; widened when something lies outside.
-_DRAWN_FROM_HOUR, _DRAWN_UNTIL_HOUR = 7, 20
-
-
-def _wall_clock(day: date, hour: int) -> datetime:
-    """``hour``:00 on ``day`` in Brussels (24 = the next midnight), as a UTC datetime."""
-    if hour == 24:
-        day, hour = day + timedelta(days=1), 0
-    return datetime.combine(day, time(hour), tzinfo=BRUSSELS).astimezone(UTC)
 
 
 def default_week(*, doctor: Doctor, today: date | None = None) -> date:
@@ -855,112 +551,14 @@ def default_week(*, doctor: Doctor, today: date | None = None) -> date:
 
 
 def week_view(*, doctor: Doctor, monday: date) -> WeekView:
-    """The doctor's slots and consultations over the official incidents, day by day."""
-    from outages.intervals import merge, subtract
-    from outages.models import Impact
-
+    """The doctor's slots and consultations over the official incidents, day by day (the
+    layout is ``claims.week_grid``'s)."""
     report = claim_report(doctor=doctor, first_day=monday, last_day=monday + timedelta(days=6))
-    inputs, result = report.inputs, report.result
-    params = inputs.params
-    impacts = _labels(Impact.choices)
-    names = service_names()
-    now = inputs.now
-
-    # Verified time is V; the rest of the declared slots is unverified (rules 2 and 3).
-    declared = merge(row.interval for row in result.slot_breakdown if row.interval is not None)
-    verified = list(result.verified_intervals)
-    unverified = subtract(declared, verified)
-    catalogue_order = {slug: position for position, slug in enumerate(names)}
-    services_seen = sorted(
-        {s for incident in inputs.incidents for s in incident.services}
-        | {s for slot in inputs.slots for s in slot.services}
-        | {s for c in inputs.consultations for s in c.services},
-        key=lambda slug: (catalogue_order.get(slug, len(catalogue_order)), slug),
+    days = week_days(
+        monday=monday,
+        inputs=report.inputs,
+        result=report.result,
+        names=service_names(),
+        impacts=_labels(Impact.choices),
     )
-
-    # One drawing window for the whole week, so the days line up.
-    starts, ends = [], []
-    for interval in [*declared, *(row.interval for row in result.consultation_breakdown)]:
-        starts.append(interval.start.astimezone(BRUSSELS))
-        ends.append(interval.end.astimezone(BRUSSELS))
-    from_hour = min([_DRAWN_FROM_HOUR, *(moment.hour for moment in starts)])
-    until_hour = max(
-        [_DRAWN_UNTIL_HOUR, *((m.hour + (1 if m.minute or m.second else 0)) for m in ends)]
-    )
-    until_hour = min(until_hour, 24)
-
-    days = []
-    for offset in range(7):
-        day = monday + timedelta(days=offset)
-        window_start = _wall_clock(day, from_hour)
-        window_end = _wall_clock(day, until_hour)
-        span = (window_end - window_start).total_seconds()
-
-        def place(start, end, window_start=window_start, window_end=window_end, span=span):
-            # All in UTC: two datetimes sharing one ZoneInfo subtract as wall clocks,
-            # which would be an hour off on a DST night.
-            start, end = max(start, window_start), min(end, window_end)
-            if start >= end:
-                return None
-            left = (start - window_start).total_seconds() / span * 100
-            width = (end - start).total_seconds() / span * 100
-            return round(left, 3), round(width, 3), start, end
-
-        lanes = []
-        for slug in services_seen:
-            bars = []
-            for incident in inputs.incidents:
-                if slug not in incident.services:
-                    continue
-                placed = place(incident.start, incident.end or now)
-                if placed is None:
-                    continue
-                counted = (
-                    incident.impact in params.counted_impacts
-                    and incident.status in params.counted_statuses
-                )
-                bars.append(
-                    Bar(
-                        *placed[:2],
-                        kind=incident.impact,
-                        label=incident.reference,
-                        start=placed[2],
-                        end=placed[3],
-                        detail=f"{incident.title} · {impacts.get(incident.impact, '')}",
-                        counted=counted,
-                    )
-                )
-            lanes.append(Lane(names.get(slug, slug), bars, "service"))
-        slot_bars = []
-        for kind, intervals in (("verified", verified), ("unverified", unverified)):
-            for interval in intervals:
-                placed = place(interval.start, interval.end)
-                if placed is not None:
-                    slot_bars.append(
-                        Bar(*placed[:2], kind=kind, label="", start=placed[2], end=placed[3])
-                    )
-        lanes.append(Lane("", sorted(slot_bars, key=lambda bar: bar.left), "slots"))
-        consultation_bars = []
-        for row in result.consultation_breakdown:
-            placed = place(row.interval.start, row.interval.end)
-            if placed is not None:
-                consultation_bars.append(
-                    Bar(
-                        *placed[:2],
-                        kind="affected" if row.affected else "unaffected",
-                        label=row.code,
-                        start=placed[2],
-                        end=placed[3],
-                    )
-                )
-        lanes.append(Lane("", consultation_bars, "consultations"))
-        step = 2 if until_hour - from_hour > 12 else 1
-        ticks = [
-            (
-                round((_wall_clock(day, hour) - window_start).total_seconds() / span * 100, 3),
-                f"{hour:02d}:00",
-            )
-            for hour in range(from_hour, until_hour + 1, step)
-        ]
-        days.append(Day(day, lanes, ticks))
     return WeekView(monday=monday, days=days, report=report)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from claims.calculation import IncidentInput, compute_claim
 from claims.models import Claim, ClaimStatus
 from claims.selectors import claim_inputs_load, incident_inputs, methodology_current
-from claims.services.snapshots import parse_iso, snapshot_recompute
+from claims.snapshot import parse_iso, snapshot_recompute
 from notifications.models import IncidentState, Notice, NoticeKind
 from notifications.notices import kind_wanted, preferences_of
 from outages.intervals import Interval, period_window

@@ -1,9 +1,11 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from importkit.wallclock import whole_second
 from outages.models import ImportRecord, Incident, IncidentChange, PendingImport, Service
 from outages.signals import calendar_change_announce
 
@@ -25,6 +27,15 @@ class IncidentChangeInline(admin.TabularInline):
         return False
 
 
+class WholeSecondDateTimeField(forms.SplitDateTimeField):
+    """The admin's date and time inputs, cut to the whole second as every entry point
+    cuts a time (Django accepts 10:00:00.300 there)."""
+
+    def compress(self, data_list):
+        value = super().compress(data_list)
+        return None if value is None else whole_second(value)
+
+
 @admin.register(Incident)
 class IncidentAdmin(admin.ModelAdmin):
     list_display = ["reference", "title", "start", "end", "impact", "status"]
@@ -34,7 +45,10 @@ class IncidentAdmin(admin.ModelAdmin):
     filter_horizontal = ["services"]
     inlines = [IncidentChangeInline]
     # Status pages are served over HTTPS: a source typed without a scheme gets https://.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https"},
+        models.DateTimeField: {"form_class": WholeSecondDateTimeField},
+    }
 
     # Hand edits change the calendar as imports do: claims that rest on it are rechecked.
     def save_related(self, request, form, formsets, change):

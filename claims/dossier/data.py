@@ -1,6 +1,6 @@
 """Step one of the dossier: what it says, as plain data (``DossierData``).
 
-Everything comes from one JSON document in the layout of ``claims.services.snapshots``:
+Everything comes from one JSON document in the layout of ``claims.snapshot``:
 a submitted claim's frozen snapshot, or, for a draft, a snapshot built on the spot from
 today's calendar and declarations. One code path for both, so the draft a doctor
 previews and the dossier ABSyM files cannot drift apart, and a submitted dossier can be
@@ -28,8 +28,8 @@ from claims.declaration import CURRENT_VERSION as DECLARATION_VERSION
 from claims.declaration import declaration_text
 from claims.models import Claim, ClaimStatus
 from claims.riziv import format_riziv
-from claims.selectors import PagePiece, claim_page, claim_report, service_names
-from claims.services.snapshots import claim_snapshot_build
+from claims.selectors import claim_page, claim_report, service_names
+from claims.snapshot import PagePiece, claim_snapshot_build
 from outages.intervals import BRUSSELS, minutes
 
 #: The keys of ``claim_summary`` in the order of interfaces.md ("Claim computation").
@@ -264,7 +264,7 @@ def _canonical(value: Any) -> Any:
 
 def dossier_attachment(*, snapshot: Mapping[str, Any], claim_id: int, status: str) -> dict:
     """The JSON attached to the PDF: ``claim_summary`` (interfaces.md) plus the breakdown
-    and everything needed to redo it (``claims.services.snapshots.snapshot_recompute``)."""
+    and everything needed to redo it (``claims.snapshot.snapshot_recompute``)."""
     figures = snapshot["figures"]
     summary = figures["summary"]
     ordered_summary = {key: summary[key] for key in SUMMARY_KEYS if key in summary}

@@ -34,8 +34,8 @@ from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from claims.calculation import IncidentInput, Unavailability, compute_claim
-from claims.services.snapshots import iso, parse_iso, snapshot_inputs
+from claims.calculation import IncidentInput, Unavailability
+from claims.snapshot import iso, parse_iso, snapshot_recomputation
 from outages.intervals import BRUSSELS
 
 UNVERIFIED = "unverified"
@@ -172,33 +172,21 @@ def recomputed_flag(
     now: datetime,
     unavailability: Unavailability | None = None,
 ) -> dict | None:
-    """The frozen declarations and parameters against today's calendar.
-
-    The same comparison as the claim page's ``claims.selectors.claim_recomputation``
-    (total, lost and verified minutes, cited incidents), without its query per claim: the
-    caller loads the calendar once per period and may share ``U(s)`` between claims.
-    """
-    result = compute_claim(
-        snapshot_inputs(snapshot, incidents=list(incidents), now=now), unavailability
+    """The frozen declarations and parameters against today's calendar: the comparison of
+    the claim page's note (``claims.snapshot.snapshot_recomputation``), without its query
+    per claim: the caller loads the calendar once per period and may share ``U(s)``."""
+    found = snapshot_recomputation(
+        snapshot, incidents=incidents, now=now, unavailability=unavailability
     )
-    summary = snapshot["figures"]["summary"]
-    frozen_total = Decimal(summary["total"])
-    frozen_incidents, today_incidents = set(summary["incidents"]), set(result.cited_incidents)
-    differs = (
-        result.total != frozen_total
-        or result.lost_minutes != summary["lost_minutes"]
-        or result.verified_minutes != summary["verified_minutes"]
-        or frozen_incidents != today_incidents
-    )
-    if not differs:
+    if not found.differs:
         return None
     return {
-        "total": format(result.total, "f"),
-        "total_delta": format(result.total - frozen_total, "f"),
-        "lost_minutes": result.lost_minutes,
-        "lost_minutes_delta": result.lost_minutes - summary["lost_minutes"],
-        "added_incidents": sorted(today_incidents - frozen_incidents),
-        "removed_incidents": sorted(frozen_incidents - today_incidents),
+        "total": format(found.total, "f"),
+        "total_delta": format(found.total_delta, "f"),
+        "lost_minutes": found.lost_minutes,
+        "lost_minutes_delta": found.lost_minutes_delta,
+        "added_incidents": found.added_incidents,
+        "removed_incidents": found.removed_incidents,
     }
 
 

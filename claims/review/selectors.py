@@ -41,6 +41,7 @@ from claims.models import (
     ClaimVersion,
 )
 from claims.review.flags import OUTLIER, OVERLAP, STORED_FLAGS, flag_reasons, percentile_rank
+from claims.review.services.checks import claims_unchecked_count
 from claims.review.snapshot_evidence import ConsultationEvidence, SlotEvidence, declaration_evidence
 from claims.riziv import format_riziv
 from outages.models import Service
@@ -399,8 +400,6 @@ def review_list(
 def unchecked_count() -> int:
     """Submitted claims whose flags are not computed yet, or were computed before their
     latest resubmission."""
-    from claims.review.services.checks import claims_unchecked_count
-
     return claims_unchecked_count()
 
 

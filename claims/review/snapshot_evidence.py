@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from claims.review.flags import meets_any, slot_at_night_or_weekend
-from claims.services.snapshots import parse_iso
+from claims.snapshot import parse_iso
 from outages.intervals import BRUSSELS
 
 

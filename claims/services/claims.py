@@ -20,7 +20,7 @@ from claims.models import Claim, ClaimStatus, Doctor
 from claims.review.services.checks import claim_check_after_submit
 from claims.selectors import claim_report, methodology_current
 from claims.services.dossier_jobs import dossier_job_schedule, dossier_job_start
-from claims.services.snapshots import claim_snapshot_build
+from claims.snapshot import claim_snapshot_build
 
 MAX_PERIOD_DAYS = 366
 

@@ -90,6 +90,7 @@ def dossier_job_start(*, claim: Claim) -> bool:
 
 
 def _enqueue(claim_id: int, attempt: int, run_after=None) -> None:
+    # Imported here: the task module imports this service (a task ↔ service pair).
     from claims.tasks_dossier import dossier_prepare
 
     task = dossier_prepare if run_after is None else dossier_prepare.using(run_after=run_after)

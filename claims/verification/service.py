@@ -32,7 +32,7 @@ from accounts.permissions import is_reviewer
 from claims.calculation import claim_summary_dict
 from claims.dossier.seal import SealError, seal_configured, seal_signer
 from claims.models import Claim, ClaimVersion
-from claims.services.snapshots import snapshot_recompute
+from claims.snapshot import snapshot_recompute
 from claims.verification.pdf_reading import PdfFacts, SealInfo, certificate_fingerprint, pdf_facts
 
 logger = logging.getLogger(__name__)

@@ -19,12 +19,12 @@ from claims.forms.claims import DeclarationForm, PeriodForm
 from claims.models import Claim, Methodology
 from claims.selectors import (
     claim_for_period,
-    claim_live_snapshot,
     claim_page,
     claim_recomputation,
     claim_report,
 )
 from claims.services.claims import claim_delete_draft, claim_file, claim_submit
+from claims.snapshot import claim_live_snapshot
 from claims.views.periods import PagePeriod, page_period
 
 

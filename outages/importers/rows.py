@@ -13,6 +13,8 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from importkit.wallclock import whole_second
+
 
 @dataclass(frozen=True, slots=True)
 class ImportIssue:
@@ -65,6 +67,13 @@ class IncidentRow:
     title: str | None = None
     description: str | None = None
     source_url: str | None = None
+
+    def __post_init__(self) -> None:
+        # Every outage format ends here: its times are cut to the whole second once, as
+        # they enter the application (a Statuspage ``created_at`` has milliseconds).
+        object.__setattr__(self, "start", whole_second(self.start))
+        if self.end is not None:
+            object.__setattr__(self, "end", whole_second(self.end))
 
 
 @dataclass

@@ -33,7 +33,7 @@ from claims.dossier.render import (
 from claims.models import AffectedSlot, Consultation
 from claims.selectors import claim_report
 from claims.services.claims import claim_get_or_create_draft, claim_submit
-from claims.services.snapshots import snapshot_recompute
+from claims.snapshot import snapshot_recompute
 from outages.intervals import BRUSSELS
 from outages.models import Incident
 

@@ -22,7 +22,7 @@ from claims.importers.slots import slots_preview
 from claims.models import AffectedSlot, Claim, ClaimStatus, Consultation, Methodology
 from claims.services.claims import claim_get_or_create_draft, claim_submit
 from claims.services.declarations import slot_create, slot_delete, slot_update
-from claims.services.snapshots import snapshot_recompute
+from claims.snapshot import snapshot_recompute
 from outages.models import Incident, Service
 
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from claims.calculation import (
 from claims.models import Claim, Methodology
 from claims.selectors import ClaimReport, claim_recomputation, claim_report, methodology_current
 from claims.services.claims import claim_get_or_create_draft, claim_submit
-from claims.services.snapshots import claim_snapshot_build, snapshot_inputs, snapshot_recompute
+from claims.snapshot import claim_snapshot_build, snapshot_inputs, snapshot_recompute
 from outages.intervals import period_window
 
 pytestmark = pytest.mark.django_db

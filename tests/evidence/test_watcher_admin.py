@@ -1,5 +1,6 @@
 """The admin's side of the watcher: status page, confirm or discard, official imports link."""
 
+from datetime import timedelta
 from io import StringIO
 from pathlib import Path
 
@@ -73,7 +74,10 @@ def test_an_official_import_links_to_the_provisional_incident(
 ):
     watch(status_server, settings, components_body("Major Outage"), components_body("Operational"))
     watched = WatchedIncident.objects.get()
-    start, end = watched.start, watched.end
+    # The watcher saw a span of milliseconds here; an import cuts times to the whole
+    # second, so the official incident covers the whole seconds around it.
+    start = watched.start.replace(microsecond=0)
+    end = watched.end.replace(microsecond=0) + timedelta(seconds=1)
     csv = tmp_path / "official.csv"
     csv.write_text(
         "reference,services,start,end,impact\n"

@@ -232,7 +232,8 @@ def batch_output_start(*, batch: Batch, kind: str, user, language: str) -> Batch
         output.full_clean()
         output.save()
     # Enqueued after the row is committed, so a worker always finds it. The immediate
-    # backend (development, tests) runs the whole job right here.
+    # backend (development, tests) runs the whole job right here. Imported here: the task
+    # module imports this service (a task ↔ service pair).
     from claims.review.tasks import batch_output_build
 
     result = batch_output_build.enqueue(output.pk)

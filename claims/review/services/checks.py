@@ -23,7 +23,7 @@ from claims.calculation import IncidentInput, Unavailability, unavailability_by_
 from claims.models import Claim, ClaimCheck, ClaimStatus
 from claims.review.flags import STORED_FLAGS, snapshot_checks
 from claims.selectors import incident_inputs
-from claims.services.snapshots import parse_iso, snapshot_params
+from claims.snapshot import snapshot_params, snapshot_window
 from outages.intervals import Interval
 from outages.models import Service
 
@@ -57,8 +57,7 @@ class _Calendar:
         self._unavailability: dict[tuple, Unavailability] = {}
 
     def for_snapshot(self, snapshot: dict) -> tuple[list[IncidentInput], Unavailability]:
-        period = snapshot["period"]
-        window = Interval(parse_iso(period["start"]), parse_iso(period["end"]))
+        window = snapshot_window(snapshot)
         if window != self._window:
             self._window = window
             self._incidents = incident_inputs(window=window)

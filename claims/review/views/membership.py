@@ -106,6 +106,7 @@ def membership_csv(request):
 @reviewer_required
 @require_GET
 def membership_pdf(request):
+    # Imported here: WeasyPrint (Pango, fonts) is heavy; only this download renders a PDF.
     from weasyprint import HTML
 
     from claims.dossier.render import BASE_URL, StaticFilesFetcher

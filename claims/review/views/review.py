@@ -53,6 +53,7 @@ from claims.review.services.batches import (
     output_is_lost,
 )
 from claims.review.services.decisions import claim_decide, claims_decide_bulk
+from claims.review.tasks import claim_checks_recompute
 from filestore.downloads import verified_file_response
 from ops.selectors import WORK_LOST, lost_task_ids
 from outages.models import Service
@@ -221,8 +222,6 @@ def _claim_numbers(claims) -> str:
 @reviewer_required
 @require_POST
 def recompute_checks(request):
-    from claims.review.tasks import claim_checks_recompute
-
     claim_checks_recompute.enqueue(only_missing=request.POST.get("scope") == "missing")
     messages.info(
         request,
