@@ -9,9 +9,11 @@ inputs from the database and turns them into its dataclasses, then hands back it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
+from functools import cached_property
 
 from django.db.models import Max, Q, QuerySet
 from django.utils import timezone
@@ -562,6 +564,29 @@ class PageConsultation:
     incidents: list[str]
 
 
+class LazyRows(Sequence):
+    """A table's rows built only when read (issue 13): a page of 3,000 consultations shows
+    one page of rows, so only those are turned into objects; ``len`` and the split into
+    affected and unaffected rows read a flag kept beside each raw item."""
+
+    __slots__ = ("_items", "_build")
+
+    def __init__(self, items: list[tuple[bool, object]], build: Callable):
+        self._items = items  # (affected, raw item) pairs
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._build(item) for _, item in self._items[index]]
+        return self._build(self._items[index][1])
+
+    def where(self, affected: bool) -> LazyRows:
+        return LazyRows([pair for pair in self._items if pair[0] is affected], self._build)
+
+
 @dataclass(frozen=True)
 class ClaimPage:
     first_day: date
@@ -579,16 +604,16 @@ class ClaimPage:
     revenue_loss: Decimal
     total: Decimal
     slots: list[PageSlot]
-    consultations: list[PageConsultation]
+    consultations: LazyRows  # of PageConsultation
     cited_incidents: list[PageIncident]
 
-    @property
-    def affected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.affected]
+    @cached_property
+    def affected_consultations(self) -> LazyRows:
+        return self.consultations.where(True)
 
-    @property
-    def unaffected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if not c.affected]
+    @cached_property
+    def unaffected_consultations(self) -> LazyRows:
+        return self.consultations.where(False)
 
 
 def _labels(choices) -> dict[str, str]:
@@ -596,13 +621,19 @@ def _labels(choices) -> dict[str, str]:
 
 
 def claim_page(
-    snapshot: dict, *, names: dict[str, str] | None = None, catalogue_order: bool = False
+    snapshot: dict,
+    *,
+    names: dict[str, str] | None = None,
+    catalogue_order: bool = False,
+    consultations: Callable | None = None,
 ) -> ClaimPage:
     """The claim page's content from a snapshot document (no query when ``names`` given).
 
     The one reading of a snapshot: the dossier (``claims.dossier.data``) builds on it too.
     ``catalogue_order`` lists services in the catalogue's order (``names``'s), as the
-    dossier prints them, rather than in the snapshot's.
+    dossier prints them, rather than in the snapshot's. ``consultations`` (a draft's
+    page, ``claim_live_page``) makes the consultation rows from the computed claim instead
+    of the snapshot's: called with ``named`` and the outcome labels, it returns LazyRows.
     """
     from claims.models import Outcome
     from claims.services.snapshots import parse_iso
@@ -652,13 +683,13 @@ def claim_page(
                 incidents=row.get("incidents", []),
             )
         )
-    consultation_rows = {row["id"]: row for row in figures["consultations"]}
-    consultations = []
-    for stored in inputs["consultations"]:
-        row = consultation_rows.get(stored["id"], {})
-        start = parse_iso(stored["start"])
-        consultations.append(
-            PageConsultation(
+    if consultations is None:
+        consultation_rows = {row["id"]: row for row in figures["consultations"]}
+
+        def consultation(pair):
+            stored, row = pair
+            start = parse_iso(stored["start"])
+            return PageConsultation(
                 id=stored["id"],
                 start=start,
                 end=start + timedelta(minutes=stored["duration_minutes"]),
@@ -675,7 +706,14 @@ def claim_page(
                 reason=row.get("reason", ""),
                 incidents=row.get("incidents", []),
             )
-        )
+
+        pairs = []
+        for stored in inputs["consultations"]:
+            row = consultation_rows.get(stored["id"], {})
+            pairs.append((row.get("affected", False), (stored, row)))
+        consultations = LazyRows(pairs, consultation)
+    else:
+        consultations = consultations(named, outcomes)
     summary = figures["summary"]
     return ClaimPage(
         first_day=date.fromisoformat(snapshot["period"]["from"]),
@@ -715,12 +753,48 @@ def claim_page(
     )
 
 
-def claim_live_snapshot(report: ClaimReport) -> dict:
+def claim_live_page(report: ClaimReport) -> ClaimPage:
+    """A draft's page: what ``claim_page`` makes of its snapshot, without writing the
+    consultations into JSON and reading them back (issue 13: at 3,000 consultations that
+    round trip cost more than the page's visible rows); only the rows shown are built."""
     from claims.services.snapshots import claim_snapshot_build
 
-    return claim_snapshot_build(
-        report=report, claim_id=report.claim.pk if report.claim is not None else None
+    snapshot = claim_snapshot_build(
+        report=report,
+        claim_id=report.claim.pk if report.claim is not None else None,
+        consultations=False,
     )
+    declared = report.inputs.consultations
+    breakdown = report.result.consultation_breakdown
+
+    def rows(named, outcomes):
+        def consultation(pair):
+            stored, row = pair
+            return PageConsultation(
+                id=stored.key,
+                start=stored.start,
+                end=stored.start + timedelta(minutes=stored.duration_minutes),
+                duration_minutes=stored.duration_minutes,
+                code=stored.code,
+                fee=stored.fee,
+                # As the snapshot stores them: declared services sorted, the rest as computed.
+                services=named(sorted(stored.services)),
+                outcome=stored.outcome,
+                outcome_label=outcomes.get(stored.outcome, stored.outcome),
+                affected=row.affected,
+                affecting_services=named(row.affecting_services),
+                revenue_loss=row.revenue_loss,
+                catch_up_minutes=row.catch_up_minutes,
+                reason=str(row.reason),
+                incidents=list(row.references),
+            )
+
+        by_key = {row.key: row for row in breakdown}
+        return LazyRows(
+            [(by_key[c.key].affected, (c, by_key[c.key])) for c in declared], consultation
+        )
+
+    return claim_page(snapshot, consultations=rows)
 
 
 @dataclass(frozen=True)

@@ -58,8 +58,14 @@ def _incident_json(incident: IncidentInput) -> dict[str, Any]:
     }
 
 
-def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, Any]:
-    """The JSON document of a computed ``ClaimReport`` (see the module docstring)."""
+def claim_snapshot_build(
+    *, report, claim_id: int | None = None, consultations: bool = True
+) -> dict[str, Any]:
+    """The JSON document of a computed ``ClaimReport`` (see the module docstring).
+
+    ``consultations=False`` leaves the consultations' inputs and rows empty: a draft's page
+    makes them from the report itself (``claims.selectors.claim_live_page``).
+    """
     inputs: ClaimInputs = report.inputs
     result: ClaimResult = report.result
     params = inputs.params
@@ -123,7 +129,7 @@ def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, An
                     "services": sorted(consultation.services),
                     "outcome": consultation.outcome,
                 }
-                for consultation in inputs.consultations
+                for consultation in (inputs.consultations if consultations else ())
             ],
             "incidents": [_incident_json(incident) for incident in relevant],
         },
@@ -171,7 +177,7 @@ def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, An
                     "reason": str(row.reason),
                     "incidents": list(row.references),
                 }
-                for row in result.consultation_breakdown
+                for row in (result.consultation_breakdown if consultations else ())
             ],
         },
         "cited_incidents": [
