@@ -331,7 +331,15 @@ class Claim(models.Model):
                 name="claim_period_ordered",
             ),
         ]
-        indexes = [models.Index(fields=["status", "period_start"], name="claim_status_period")]
+        indexes = [
+            models.Index(fields=["status", "period_start"], name="claim_status_period"),
+            # The review list's sorts, each with the id that breaks its ties: its keyset
+            # pages ("next" after a key) are index range scans (issue 13, EXPLAIN ANALYZE
+            # in tests/benchmarks/bench_review.py).
+            models.Index(fields=["submitted_at", "id"], name="claim_submitted_order"),
+            models.Index(fields=["total", "id"], name="claim_total_order"),
+            models.Index(fields=["period_start", "period_end", "id"], name="claim_period_order"),
+        ]
         permissions = [
             ("review_claim", _("Can review submitted claims")),
             ("export_claims", _("Can export claims and batch dossiers")),
@@ -666,3 +674,52 @@ class DossierJob(models.Model):
 
     def __str__(self) -> str:
         return f"dossier of claim #{self.claim_id}: {self.state}"
+
+
+# =========================================================================================
+# "What the whole membership lost" computed in the background (issue 13): at 40,000
+# doctors the pass takes about a minute, too long for a request. One row per computation:
+# its period, its progress, then its result (claims.review.services.membership_jobs).
+# =========================================================================================
+
+
+class MembershipJob(models.Model):
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting for its turn")
+        COMPUTING = "computing", _("Computing")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    first_day = models.DateField()
+    last_day = models.DateField()
+    state = models.CharField(max_length=20, choices=State.choices, default=State.QUEUED)
+    doctors_done = models.PositiveIntegerField(default=0)
+    #: Doctors with an account when the computation started: the progress bar's 100 %.
+    doctors_total = models.PositiveIntegerField(default=0)
+    #: ``membership_jobs.estimate_store`` of the finished estimate.
+    result = models.JSONField(null=True, blank=True)
+    # For the operators (logs have the traceback).
+    last_error = models.CharField(max_length=300, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["first_day", "last_day", "-created_at"], name="membership_job_period"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"membership {self.first_day}–{self.last_day}: {self.state}"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.doctors_total:
+            return 0
+        return min(99, self.doctors_done * 100 // self.doctors_total)

@@ -9,6 +9,7 @@ inputs from the database and turns them into its dataclasses, then hands back it
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -40,6 +41,8 @@ from claims.snapshot import (
     ClaimPage,
     Recomputation,
     SnapshotLabels,
+    claim_snapshot_build,
+    live_consultation_rows,
     snapshot_page,
     snapshot_recomputation,
     snapshot_window,
@@ -522,13 +525,34 @@ def snapshot_labels(*, names: dict[str, str] | None = None) -> SnapshotLabels:
 
 
 def claim_page(
-    snapshot: dict, *, names: dict[str, str] | None = None, catalogue_order: bool = False
+    snapshot: dict,
+    *,
+    names: dict[str, str] | None = None,
+    catalogue_order: bool = False,
+    consultations: Callable | None = None,
 ) -> ClaimPage:
     """The claim page's content from a snapshot document (no query when ``names`` given);
-    see ``claims.snapshot.snapshot_page``."""
+    see ``claims.snapshot.snapshot_page``. ``consultations`` (a draft's page,
+    ``claim_live_page``) makes the consultation rows from the computed claim instead of
+    the snapshot's."""
     return snapshot_page(
-        snapshot, labels=snapshot_labels(names=names), catalogue_order=catalogue_order
+        snapshot,
+        labels=snapshot_labels(names=names),
+        catalogue_order=catalogue_order,
+        consultations=consultations,
     )
+
+
+def claim_live_page(report: ClaimReport) -> ClaimPage:
+    """A draft's page: what ``claim_page`` makes of its snapshot, without writing the
+    consultations into JSON and reading them back (issue 13: at 3,000 consultations that
+    round trip cost more than the page's visible rows); only the rows shown are built."""
+    snapshot = claim_snapshot_build(
+        report=report,
+        claim_id=report.claim.pk if report.claim is not None else None,
+        consultations=False,
+    )
+    return claim_page(snapshot, consultations=live_consultation_rows(report.inputs, report.result))
 
 
 def claim_recomputation(*, snapshot: dict, now: datetime | None = None) -> Recomputation:

@@ -25,10 +25,11 @@ service names, the labels of impacts, statuses and outcomes, today's incidents):
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from claims.calculation import (
@@ -78,8 +79,12 @@ def _incident_json(incident: IncidentInput) -> dict[str, Any]:
 # --- build ----------------------------------------------------------------------------------
 
 
-def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, Any]:
+def claim_snapshot_build(
+    *, report, claim_id: int | None = None, consultations: bool = True
+) -> dict[str, Any]:
     """The JSON document of a computed ``ClaimReport`` (see the module docstring).
+    ``consultations=False`` leaves the consultations' inputs and rows empty: a draft's page
+    makes them from the report itself (``live_consultation_rows``).
 
     ``report`` is read by attribute only: ``inputs``, ``result``, ``doctor.riziv``,
     ``doctor.full_name``, ``first_day``, ``last_day``, ``methodology.published_on``.
@@ -147,7 +152,7 @@ def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, An
                     "services": sorted(consultation.services),
                     "outcome": consultation.outcome,
                 }
-                for consultation in inputs.consultations
+                for consultation in (inputs.consultations if consultations else ())
             ],
             "incidents": [_incident_json(incident) for incident in relevant],
         },
@@ -195,7 +200,7 @@ def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, An
                     "reason": str(row.reason),
                     "incidents": list(row.references),
                 }
-                for row in result.consultation_breakdown
+                for row in (result.consultation_breakdown if consultations else ())
             ],
         },
         "cited_incidents": [
@@ -204,14 +209,6 @@ def claim_snapshot_build(*, report, claim_id: int | None = None) -> dict[str, An
             if incident.reference in cited
         ],
     }
-
-
-def claim_live_snapshot(report) -> dict[str, Any]:
-    """The document of a draft, built on the fly from its ``ClaimReport`` (the claim page
-    shows a draft and a submitted claim from the same layout, so they cannot drift apart)."""
-    return claim_snapshot_build(
-        report=report, claim_id=report.claim.pk if report.claim is not None else None
-    )
 
 
 # --- read: the calculation's inputs, and recompute ----------------------------------------------
@@ -368,8 +365,9 @@ def snapshot_recomputation(
 # --- read: the claim page ---------------------------------------------------------------------
 #
 # Both a live draft and a submitted claim are shown from the same JSON document: a
-# submitted claim from its frozen copy, a draft from one built on the fly
-# (``claim_live_snapshot``). So the two pages cannot drift apart.
+# submitted claim from its frozen copy, a draft from one built on the fly without its
+# consultations, whose rows come from the computed claim (``live_consultation_rows``).
+# So the two pages cannot drift apart.
 
 
 @dataclass(frozen=True)
@@ -449,6 +447,29 @@ class PageConsultation:
     incidents: list[str]
 
 
+class LazyRows(Sequence):
+    """A table's rows built only when read (issue 13): a page of 3,000 consultations shows
+    one page of rows, so only those are turned into objects; ``len`` and the split into
+    affected and unaffected rows read a flag kept beside each raw item."""
+
+    __slots__ = ("_items", "_build")
+
+    def __init__(self, items: list[tuple[bool, object]], build: Callable):
+        self._items = items  # (affected, raw item) pairs
+        self._build = build
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self._build(item) for _, item in self._items[index]]
+        return self._build(self._items[index][1])
+
+    def where(self, affected: bool) -> LazyRows:
+        return LazyRows([pair for pair in self._items if pair[0] is affected], self._build)
+
+
 @dataclass(frozen=True)
 class ClaimPage:
     first_day: date
@@ -466,26 +487,33 @@ class ClaimPage:
     revenue_loss: Decimal
     total: Decimal
     slots: list[PageSlot]
-    consultations: list[PageConsultation]
+    consultations: LazyRows  # of PageConsultation
     cited_incidents: list[PageIncident]
 
-    @property
-    def affected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if c.affected]
+    @cached_property
+    def affected_consultations(self) -> LazyRows:
+        return self.consultations.where(True)
 
-    @property
-    def unaffected_consultations(self) -> list[PageConsultation]:
-        return [c for c in self.consultations if not c.affected]
+    @cached_property
+    def unaffected_consultations(self) -> LazyRows:
+        return self.consultations.where(False)
 
 
 def snapshot_page(
-    snapshot: Mapping[str, Any], *, labels: SnapshotLabels, catalogue_order: bool = False
+    snapshot: Mapping[str, Any],
+    *,
+    labels: SnapshotLabels,
+    catalogue_order: bool = False,
+    consultations: Callable | None = None,
 ) -> ClaimPage:
     """The claim page's content from a snapshot document.
 
     The one reading of a snapshot: the dossier (``claims.dossier.data``) builds on it too.
     ``catalogue_order`` lists services in the catalogue's order (``labels.names``'s), as
-    the dossier prints them, rather than in the snapshot's.
+    the dossier prints them, rather than in the snapshot's. ``consultations`` (a draft's
+    page, ``live_consultation_rows``) makes the consultation rows from the computed claim
+    instead of the snapshot's: called with ``named`` and the outcome labels, it returns
+    LazyRows. Rows are built only when read.
     """
     names, impacts, statuses, outcomes = (
         labels.names,
@@ -530,13 +558,13 @@ def snapshot_page(
                 incidents=row.get("incidents", []),
             )
         )
-    consultation_rows = {row["id"]: row for row in figures["consultations"]}
-    consultations = []
-    for stored in inputs["consultations"]:
-        row = consultation_rows.get(stored["id"], {})
-        start = parse_iso(stored["start"])
-        consultations.append(
-            PageConsultation(
+    if consultations is None:
+        consultation_rows = {row["id"]: row for row in figures["consultations"]}
+
+        def consultation(pair):
+            stored, row = pair
+            start = parse_iso(stored["start"])
+            return PageConsultation(
                 id=stored["id"],
                 start=start,
                 end=start + timedelta(minutes=stored["duration_minutes"]),
@@ -553,7 +581,14 @@ def snapshot_page(
                 reason=row.get("reason", ""),
                 incidents=row.get("incidents", []),
             )
-        )
+
+        pairs = []
+        for stored in inputs["consultations"]:
+            row = consultation_rows.get(stored["id"], {})
+            pairs.append((row.get("affected", False), (stored, row)))
+        consultations = LazyRows(pairs, consultation)
+    else:
+        consultations = consultations(named, outcomes)
     summary = figures["summary"]
     return ClaimPage(
         first_day=date.fromisoformat(snapshot["period"]["from"]),
@@ -591,3 +626,38 @@ def snapshot_page(
             for row in snapshot["cited_incidents"]
         ],
     )
+
+
+def live_consultation_rows(inputs: ClaimInputs, result: ClaimResult) -> Callable:
+    """For ``snapshot_page``'s ``consultations``: a draft's consultation rows made from its
+    computed claim, as the snapshot would store them (declared services sorted, the rest
+    as computed), only those read being built."""
+    by_key = {row.key: row for row in result.consultation_breakdown}
+
+    def rows(named, outcomes) -> LazyRows:
+        def consultation(pair):
+            stored, row = pair
+            return PageConsultation(
+                id=stored.key,
+                start=stored.start,
+                end=stored.start + timedelta(minutes=stored.duration_minutes),
+                duration_minutes=stored.duration_minutes,
+                code=stored.code,
+                fee=stored.fee,
+                services=named(sorted(stored.services)),
+                outcome=stored.outcome,
+                outcome_label=outcomes.get(stored.outcome, stored.outcome),
+                affected=row.affected,
+                affecting_services=named(row.affecting_services),
+                revenue_loss=row.revenue_loss,
+                catch_up_minutes=row.catch_up_minutes,
+                reason=str(row.reason),
+                incidents=list(row.references),
+            )
+
+        return LazyRows(
+            [(by_key[c.key].affected, (c, by_key[c.key])) for c in inputs.consultations],
+            consultation,
+        )
+
+    return rows

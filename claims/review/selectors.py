@@ -9,22 +9,29 @@ doctor, methodology and check joined, and the paginator reuses the totals' count
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
     F,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Sum,
     Window,
 )
+from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
 from django.db.models.functions import FirstValue, Lag, Lead, RowNumber, TruncMonth
 from django.utils import timezone
 from django.utils.text import slugify
@@ -323,9 +330,170 @@ def _page(ordered: QuerySet[Claim], number, count: int) -> Page:
     paginator.__dict__["count"] = count  # spare the paginator its COUNT query
     page = paginator.get_page(number)
     ids = list(page.object_list)
-    by_id = {claim.pk: claim for claim in list_columns(Claim.objects.filter(pk__in=ids))}
-    page.object_list = [by_id[pk] for pk in ids if pk in by_id]
+    page.object_list = _rows_of(ids)
     return page
+
+
+def _rows_of(ids: list[int]) -> list[Claim]:
+    by_id = {claim.pk: claim for claim in list_columns(Claim.objects.filter(pk__in=ids))}
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
+# --- keyset ("seek") pagination of the review list (issue 13) ------------------------------
+#
+# A page's "next" link carries the sort key and id of its last row, "previous" those of its
+# first: the next page is then "the first PAGE_SIZE rows after that key" (a row comparison
+# PostgreSQL answers from an index, whatever the depth), where OFFSET 24,950 sorts and skips
+# 24,950 rows. The page number rides along for display; a bare ``?page=N`` (typed, or an
+# old link) is still served with OFFSET, and its links lead on by key.
+
+
+def _sort_spec(sort: str) -> tuple[list[str], bool]:
+    """The ORDER BY columns of ``sort`` (the primary key last) and whether descending."""
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        key, sort = DEFAULT_SORT.lstrip("-"), DEFAULT_SORT
+    columns = [*SORTS[key], "pk"] if SORTS[key] != ("id",) else ["pk"]
+    return columns, sort.startswith("-")
+
+
+def _field(path: str):
+    model, field = Claim, None
+    for name in path.split("__"):
+        field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+        model = field.related_model or model
+    return field
+
+
+def _encode_key(values) -> str:
+    text = json.dumps(
+        [value.isoformat() if hasattr(value, "isoformat") else str(value) for value in values]
+    )
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
+
+
+def _decode_key(token: str, columns: list[str]) -> list | None:
+    """The sort key of a link, or None when it is not one (then the page number serves)."""
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+        if not isinstance(raw, list) or len(raw) != len(columns):
+            return None
+        return [_field(path).to_python(value) for path, value in zip(columns, raw, strict=True)]
+    except (ValueError, TypeError, ValidationError, binascii.Error):
+        return None
+
+
+def _beyond(columns: list[str], values: list, *, greater: bool) -> Q:
+    """Rows strictly after (``greater``) or before ``values`` in ascending order of
+    ``columns``: one row comparison, plus the rows whose nullable column is NULL when the
+    database sorts NULL on that side."""
+    lhs = Tuple(*(F(column) for column in columns))
+    condition = Q(TupleGreaterThan(lhs, values) if greater else TupleLessThan(lhs, values))
+    if greater == connection.features.nulls_order_largest:
+        nullable = [column for column in columns if _field(column).null]
+        for column in nullable:
+            condition |= Q(**{f"{column}__isnull": True})
+        if nullable:
+            return condition
+    # Implied by the row comparison, but on one column: the index of the first sort column
+    # (a joined table's for the doctor's name) then starts at the key instead of scanning
+    # from the top of the list (EXPLAIN ANALYZE, tests/benchmarks/bench_review.py).
+    first = f"{columns[0]}__{'gte' if greater else 'lte'}"
+    return condition & Q(**{first: values[0]})
+
+
+@dataclass
+class KeysetPaginator:
+    count: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.count // PAGE_SIZE))
+
+
+@dataclass
+class KeysetPage:
+    """A page of the review list, as templates use a Django ``Page``, with the keys its
+    "previous" and "next" links carry."""
+
+    object_list: list
+    number: int
+    paginator: KeysetPaginator
+    previous_key: str = ""
+    next_key: str = ""
+
+    def has_next(self) -> bool:
+        return bool(self.next_key)
+
+    def has_previous(self) -> bool:
+        return bool(self.previous_key)
+
+    def next_page_number(self) -> int:
+        return min(self.number + 1, self.paginator.num_pages)
+
+    def previous_page_number(self) -> int:
+        return max(self.number - 1, 1)
+
+    def start_index(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.object_list else 0
+
+    def end_index(self) -> int:
+        return self.start_index() + len(self.object_list) - 1 if self.object_list else 0
+
+
+def _keyset_page(
+    claims: QuerySet[Claim], sort: str, *, number, after: str, before: str, count: int
+) -> KeysetPage:
+    """One page of the review list: by key when a link gave one, else by page number; two
+    queries either way (the page's ids and sort keys, then its rows)."""
+    columns, descending = _sort_spec(sort)
+    paginator = KeysetPaginator(count)
+    try:
+        number = min(max(int(number), 1), paginator.num_pages)
+    except (TypeError, ValueError):
+        number = 1
+    forward = [f"-{c}" if descending else c for c in columns]
+    backward = [c if descending else f"-{c}" for c in columns]
+    token, going_back = (before, True) if before and not after else (after, False)
+    key = _decode_key(token, columns) if token else None
+    if key is not None and None in key:
+        key = None  # a key inside a block of NULLs: the page number serves
+    keyed = []
+    if key is not None:
+        greater = descending == going_back  # ascending and forward, or descending and back
+        keyed = list(
+            claims.filter(_beyond(columns, key, greater=greater))
+            .order_by(*(backward if going_back else forward))
+            .values_list("pk", *columns)[: PAGE_SIZE + 1]
+        )
+        if going_back:
+            if len(keyed) <= PAGE_SIZE:
+                keyed = []  # back at the start of the list: its first page, by number
+                number = 1
+            else:
+                keyed.reverse()
+    if keyed:
+        more = len(keyed) > PAGE_SIZE
+        if going_back:
+            keyed = keyed[1:]
+            has_previous, has_next = more, True
+        else:
+            keyed = keyed[:PAGE_SIZE]
+            has_previous, has_next = True, more
+        number = max(number, 2) if has_previous else 1
+    else:
+        offset = (number - 1) * PAGE_SIZE
+        keyed = list(
+            claims.order_by(*forward).values_list("pk", *columns)[offset : offset + PAGE_SIZE]
+        )
+        has_previous, has_next = number > 1, offset + len(keyed) < count
+    return KeysetPage(
+        object_list=_rows_of([row[0] for row in keyed]),
+        number=number,
+        paginator=paginator,
+        previous_key=_encode_key(keyed[0][1:]) if keyed and has_previous else "",
+        next_key=_encode_key(keyed[-1][1:]) if keyed and has_next else "",
+    )
 
 
 def _ordered(claims: QuerySet[Claim], sort: str) -> QuerySet[Claim]:
@@ -352,7 +520,7 @@ class ReviewList:
     filters: ReviewFilters
     totals: Totals
     threshold: Decimal | None
-    page: Page
+    page: KeysetPage
     rows: list[ReviewRow]
     per_service: list[ChartBar]
     per_month: list[ChartBar]
@@ -373,8 +541,15 @@ def review_claims(filters: ReviewFilters) -> QuerySet[Claim]:
 
 
 def review_list(
-    filters: ReviewFilters, *, page_number: int | str = 1, services: list[Service] | None = None
+    filters: ReviewFilters,
+    *,
+    page_number: int | str = 1,
+    services: list[Service] | None = None,
+    after: str = "",
+    before: str = "",
 ) -> ReviewList:
+    """The review list's page: ``after``/``before`` are the keys its "next" and "previous"
+    links carry (keyset pagination); without them ``page_number`` is used."""
     services = list(Service.objects.all()) if services is None else services
     base = _filtered(filters)
     base_totals = _totals(base)
@@ -383,7 +558,14 @@ def review_list(
     if OUTLIER in filters.flags:
         claims = base.filter(total__gt=threshold) if threshold is not None else base.none()
         totals = _totals(claims)
-    page = _page(_ordered(claims, filters.sort), page_number, totals.claims)
+    page = _keyset_page(
+        claims,
+        filters.sort,
+        number=page_number,
+        after=after,
+        before=before,
+        count=totals.claims,
+    )
     return ReviewList(
         filters=filters,
         totals=totals,

@@ -273,8 +273,12 @@ def phase_list() -> None:
             {"language": "nl", "min_total": "500", "status": "submitted", "sort": "-total"},
         ),
         ("page 2, by doctor", {"sort": "doctor", "page": "2"}),
-        ("page 500, by doctor", {"sort": "doctor", "page": "500"}),
-        ("page 800, by total", {"sort": "-total", "page": "800"}),
+        ("page 500, by doctor (OFFSET)", {"sort": "doctor", "page": "500"}),
+        ("page 500, by doctor (next link)", _keyset_params("doctor", 500)),
+        ("page 499, by doctor (previous link)", _keyset_params("doctor", 499, back=True)),
+        ("page 800, by total (OFFSET)", {"sort": "-total", "page": "800"}),
+        ("page 800, by total (next link)", _keyset_params("-total", 800)),
+        ("page 700, submitted (next link)", _keyset_params("-submitted", 700)),
     ]
     client.get("/claims/review/")  # warm-up: imports, templates, connection
     print(f"  {'filter':<40} {'median':>8} {'p90':>8} {'SQL':>8} {'queries':>8} {'claims':>8}")
@@ -298,6 +302,8 @@ def phase_list() -> None:
         )
     _explain(client, connection, {"sort": "doctor", "page": "2"})
     _explain(client, connection, {"sort": "doctor", "page": "500"})
+    _explain(client, connection, _keyset_params("doctor", 500))
+    _explain(client, connection, _keyset_params("-total", 800))
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as queries:
         client.get("/claims/review/claims/1/")
@@ -305,6 +311,25 @@ def phase_list() -> None:
         f"  a claim's review page: {(time.perf_counter() - started) * 1000:.0f} ms, "
         f"{len(queries)} queries"
     )
+
+
+def _keyset_params(sort: str, page: int, *, back: bool = False) -> dict:
+    """The query string of the "next" link of page ``page - 1`` (or, ``back``, of the
+    "previous" link of page ``page + 1``): the key of the row next to the page."""
+    from claims.review.selectors import (
+        PAGE_SIZE,
+        ReviewFilters,
+        _encode_key,
+        _ordered,
+        _sort_spec,
+        review_claims,
+    )
+
+    columns, _ = _sort_spec(sort)
+    ordered = _ordered(review_claims(ReviewFilters(sort=sort)), sort)
+    index = page * PAGE_SIZE if back else (page - 1) * PAGE_SIZE - 1
+    key = _encode_key(ordered.values_list(*columns)[index])
+    return {"sort": sort, "page": str(page), "before" if back else "after": key}
 
 
 def _explain(client, connection, params: dict) -> None:
@@ -328,7 +353,10 @@ def _explain(client, connection, params: dict) -> None:
     for took, sql, lines in plans[:3]:
         what = sql.split(" FROM ")[0][:60]
         nodes = [line.strip() for line in lines if "->" in line or not line.startswith(" ")]
-        print(f"    {took:7.1f} ms  {what}…")
+        indexes = sorted(
+            {line.split(" using ")[1].split()[0] for line in lines if " using " in line}
+        )
+        print(f"    {took:7.1f} ms  {what}…  indexes: {', '.join(indexes) or 'none (Seq Scan)'}")
         for line in nodes[:4]:
             print(f"               {line[:110]}")
 

@@ -200,13 +200,17 @@ def test_the_current_methodology_is_the_latest_published(db):
     assert methodology_current(today=date(2024, 6, 1)).version == "ABSyM-2024.1"
 
 
-def test_a_long_claim_page_shows_its_tables_a_hundred_rows_at_a_time(client_en, example_claim):
+def test_a_long_claim_page_shows_its_tables_a_page_of_rows_at_a_time(client_en, example_claim):
     # Issue 13: 250 consultations none of them affected (no incident on those days): the
     # summary first, then page links under the table; the same queries on every page.
+    from claims.views.claims import PAGE_ROWS
+
     add_consultations(example_claim, 250, day=20)
+    assert 250 // PAGE_ROWS >= 3
     url = "/claims/claim/?from=2024-01-01&to=2024-01-31"
     first = client_en.get(url).content.decode()
-    assert "Rows 1–100 of 25" in first
+    assert re.search(rf"Rows 1–{PAGE_ROWS} of 25\d", first)
+    assert first.count('id="unaffected-consultations"') == 1
     assert first.index("Lost time") < first.index("Your consultations")
     assert (
         'href="?from=2024-01-01&amp;to=2024-01-31&amp;unaffected=3#unaffected-consultations"'
@@ -215,9 +219,34 @@ def test_a_long_claim_page_shows_its_tables_a_hundred_rows_at_a_time(client_en, 
 
     last = client_en.get(url + "&unaffected=3")
     text = last.content.decode()
-    assert re.search(r"Rows 201–25\d of 25\d", text)
+    assert re.search(rf"Rows {2 * PAGE_ROWS + 1}–{3 * PAGE_ROWS} of 25\d", text)
     assert '<details id="unaffected-consultations" open>' in text
     # A hostile page number gives a page, never an error.
     assert client_en.get(url + "&unaffected=99999").status_code == 200
     assert client_en.get(url + "&unaffected=-1%27").status_code == 200
     assert queries_of(client_en, url + "&unaffected=2") == queries_of(client_en, url)
+
+
+def test_a_drafts_page_shows_the_rows_its_snapshot_would(example_claim):
+    # Issue 13: a draft's page builds its consultation rows from the computed claim (no
+    # JSON round trip), and only those shown; they are the rows its snapshot would give.
+    from claims.selectors import claim_live_page, claim_page, claim_report
+    from claims.snapshot import claim_snapshot_build
+
+    add_consultations(example_claim, 12, day=20)
+    report = claim_report(
+        doctor=example_claim, first_day=date(2024, 1, 1), last_day=date(2024, 1, 31)
+    )
+    live = claim_live_page(report)
+    frozen = claim_page(claim_snapshot_build(report=report))
+    assert len(live.consultations) == len(frozen.consultations) > 12
+    assert list(live.consultations) == list(frozen.consultations)
+    assert list(live.affected_consultations) == list(frozen.affected_consultations)
+    assert len(live.affected_consultations) > 0
+    assert list(live.unaffected_consultations) == list(frozen.unaffected_consultations)
+    assert live.consultations[2:4] == frozen.consultations[2:4]
+    assert (live.summary, live.slots, live.cited_incidents) == (
+        frozen.summary,
+        frozen.slots,
+        frozen.cited_incidents,
+    )

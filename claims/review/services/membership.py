@@ -11,6 +11,7 @@ do not add up to the total, which counts everything once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -96,9 +97,12 @@ def membership_estimate(
     last_day: date,
     methodology: Methodology | None = None,
     now: datetime | None = None,
+    progress: Callable[[int], None] | None = None,
+    progress_every: int = 500,
 ) -> MembershipEstimate:
     """Every doctor's monthly claims over the period, summed. Five queries whatever the
-    membership's size (methodology, incidents, services, slots, consultations)."""
+    membership's size (methodology, incidents, services, slots, consultations).
+    ``progress`` is called with the number of doctors done, every ``progress_every``."""
     periods = check_period(first_day, last_day)
     methodology = methodology or methodology_current()
     if methodology is None:
@@ -120,6 +124,8 @@ def membership_estimate(
     only: list[dict] = [{} for _period in periods]
     for _doctor, claims in bulk.claims():
         estimate.totals.doctors += 1
+        if progress is not None and estimate.totals.doctors % progress_every == 0:
+            progress(estimate.totals.doctors)
         doctor_services: set[str] = set()
         for index, inputs, result in claims:
             months[index].doctors += 1

@@ -109,7 +109,13 @@ def _filter_form(data):
 def review_list_view(request):
     form, services = _filter_form(request.GET)
     filters = form.filters()
-    listing = review_list(filters, page_number=request.GET.get("page", 1), services=services)
+    listing = review_list(
+        filters,
+        page_number=request.GET.get("page", 1),
+        services=services,
+        after=request.GET.get("after", ""),
+        before=request.GET.get("before", ""),
+    )
     query = _filter_query(request.GET, without=())
     ctx = {
         "form": form,
