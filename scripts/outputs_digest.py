@@ -36,6 +36,7 @@ import re
 import shutil
 import sys
 import tempfile
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -65,6 +66,8 @@ def _default(value):
         return sorted(value)
     if dataclasses.is_dataclass(value):
         return dataclasses.asdict(value)
+    if isinstance(value, Sequence):  # rows built when read (claims.snapshot.LazyRows)
+        return list(value)
     return str(value)
 
 
