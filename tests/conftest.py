@@ -36,6 +36,16 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _dossier_queued(request, monkeypatch):
+    """In a module marked ``dossier_queued`` (none of its tests reads a dossier), a submitted
+    claim's dossier job stays queued, as it is in production until a worker takes it,
+    instead of being rendered at once by the immediate task backend: WeasyPrint costs one
+    to three seconds per dossier. Every other test makes and stores the real one."""
+    if request.node.get_closest_marker("dossier_queued"):
+        monkeypatch.setattr("claims.services.claims.dossier_job_start", lambda *, claim: False)
+
+
 def make_doctor(
     riziv="12345678004", email=None, language="fr", first_name="Anne", last_name="Dupont"
 ):
