@@ -18,6 +18,13 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("project")
 
+# PostgreSQL: the test databases' commits do not wait for their write-ahead log to reach
+# the disk (asynchronous commit). A crash could lose the last commits of a database that is
+# thrown away anyway; what other connections see is unchanged. The migrations, flushes and
+# thousands of commits of the suite no longer wait for an fsync each. libpq reads the
+# variable at every connection, so it also holds for the db_worker processes tests start.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
 
