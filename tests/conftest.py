@@ -18,6 +18,13 @@ hypothesis_settings.register_profile(
 )
 hypothesis_settings.load_profile("project")
 
+# PostgreSQL: the test databases' commits do not wait for their write-ahead log to reach
+# the disk (asynchronous commit). A crash could lose the last commits of a database that is
+# thrown away anyway; what other connections see is unchanged. The migrations, flushes and
+# thousands of commits of the suite no longer wait for an fsync each. libpq reads the
+# variable at every connection, so it also holds for the db_worker processes tests start.
+os.environ.setdefault("PGOPTIONS", "-c synchronous_commit=off")
+
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "correct-horse-battery-staple"
 
@@ -34,6 +41,16 @@ def _fast_password_hasher():
 def _media_root(settings, tmp_path):
     """Stored dossiers and raw import files go to a throw-away folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _dossier_queued(request, monkeypatch):
+    """In a module marked ``dossier_queued`` (none of its tests reads a dossier), a submitted
+    claim's dossier job stays queued, as it is in production until a worker takes it,
+    instead of being rendered at once by the immediate task backend: WeasyPrint costs one
+    to three seconds per dossier. Every other test makes and stores the real one."""
+    if request.node.get_closest_marker("dossier_queued"):
+        monkeypatch.setattr("claims.services.claims.dossier_job_start", lambda *, claim: False)
 
 
 def make_doctor(

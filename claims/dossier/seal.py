@@ -24,11 +24,16 @@ from __future__ import annotations
 import io
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+
+# pyHanko is imported where it is used: it takes a second or more to load, and every
+# process loads this module at start (claims.receivers, through the claim services).
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
+    from pyhanko.sign.timestamps import TimeStamper
 
 #: The signature field's name: the one every sealed dossier has.
 SEAL_FIELD = "ABSyM-seal"
@@ -44,13 +49,20 @@ class SealError(RuntimeError):
     """The seal could not be applied (certificate unreadable, timestamp authority down)."""
 
 
-class _KeepMetadataWriter(IncrementalPdfFileWriter):
-    """An incremental writer that leaves the document's Info and XMP untouched (#755)."""
+@lru_cache(maxsize=1)
+def _keep_metadata_writer() -> type[IncrementalPdfFileWriter]:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    def _update_meta(self) -> None:
-        # The PDF/A XMP packet and the Info dictionary stay as rendered, byte for byte, and
-        # so keep agreeing with each other; when the seal was made is in the signature.
-        return None
+    class _KeepMetadataWriter(IncrementalPdfFileWriter):
+        """An incremental writer that leaves the document's Info and XMP untouched (#755)."""
+
+        def _update_meta(self) -> None:
+            # The PDF/A XMP packet and the Info dictionary stay as rendered, byte for byte,
+            # and so keep agreeing with each other; when the seal was made is in the
+            # signature.
+            return None
+
+    return _KeepMetadataWriter
 
 
 def seal_configured() -> bool:
@@ -62,6 +74,8 @@ def seal_configured() -> bool:
 def _load_signer(path: str, password: str, mtime: float) -> signers.SimpleSigner:
     # Cached per file and modification time: reading and decrypting a PKCS#12 file costs
     # more than the signature itself, and a replaced certificate is picked up at once.
+    from pyhanko.sign import signers
+
     signer = signers.SimpleSigner.load_pkcs12(
         path, passphrase=password.encode() if password else None
     )
@@ -83,11 +97,13 @@ def seal_timestamper() -> TimeStamper | None:
     """The RFC 3161 client of ``DOSSIER_TSA_URL``, or None (then the seal is B-B)."""
     if not settings.DOSSIER_TSA_URL:
         return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
     return HTTPTimeStamper(settings.DOSSIER_TSA_URL, timeout=TSA_TIMEOUT_SECONDS)
 
 
 def _writer(source) -> IncrementalPdfFileWriter:
-    return _KeepMetadataWriter(source, strict=False)
+    return _keep_metadata_writer()(source, strict=False)
 
 
 def dossier_seal(pdf: bytes) -> bytes:
@@ -118,6 +134,8 @@ def dossier_seal_file(path: str | Path) -> None:
 
 
 def _seal_into(source, output) -> None:
+    from pyhanko.sign import fields, signers
+
     timestamper = seal_timestamper()
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
@@ -148,6 +166,8 @@ def dossier_add_timestamp(pdf: bytes, *, timestamper: TimeStamper | None = None)
     timestamper = timestamper or seal_timestamper()
     if timestamper is None:
         raise SealError("No timestamp authority is configured (DOSSIER_TSA_URL).")
+    from pyhanko.sign import signers
+
     output = io.BytesIO()
     try:
         signers.PdfTimeStamper(timestamper).timestamp_pdf(

@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from evidence.sla.render import sla_csv, sla_pdf
 from evidence.sla.selectors import sla_report
 
 
@@ -38,6 +37,10 @@ def sla_page(request):
 
 @require_GET
 def sla_csv_download(request):
+    # Imported here: evidence.sla.render loads WeasyPrint (a second or more), and every
+    # process that loads the URLs (manage.py check, the web workers) need not pay for it.
+    from evidence.sla.render import sla_csv
+
     year = _year_from(request)
     response = HttpResponse(sla_csv(sla_report(year=year)), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="sla-{year}.csv"'
@@ -46,6 +49,8 @@ def sla_csv_download(request):
 
 @require_GET
 def sla_pdf_download(request):
+    from evidence.sla.render import sla_pdf
+
     year = _year_from(request)
     page_url = request.build_absolute_uri(reverse("evidence:sla") + f"?year={year}")
     pdf = sla_pdf(sla_report(year=year), page_url=page_url)

@@ -24,6 +24,22 @@ _RUN = """async (impacts) => {
 }"""
 
 
+# site.js gives a sideways-scrolling table or <pre> a tab stop and a name, and takes the tab
+# stop from one that no longer scrolls, 100 ms after a resize (markScrollable). True once
+# the page is as that function leaves it: then its pending run would change nothing.
+_SCROLL_MARKS_SETTLED = """() => [...document.querySelectorAll('.table-responsive, pre')].every(
+  (region) => region.scrollWidth > region.clientWidth + 1
+    ? region.getAttribute('tabindex') === '0'
+      && (region.hasAttribute('aria-label') || region.hasAttribute('role'))
+    : region.getAttribute('tabindex') !== '0')"""
+
+
+def wait_for_scroll_marks(page) -> None:
+    """After a resize: wait until site.js has (re-)marked the scrolling regions, instead of
+    a fixed pause; returns at once when there is nothing for it to change."""
+    page.wait_for_function(_SCROLL_MARKS_SETTLED)
+
+
 def install_axe(context):
     if not AXE_SCRIPT.is_file():
         raise RuntimeError(f"{AXE_SCRIPT} is missing: run `make node_modules` (npm ci).")

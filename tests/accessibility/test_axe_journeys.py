@@ -3,7 +3,14 @@ batching, the administrator importing the calendar), in French and Dutch, on a d
 screen and a 390-pixel phone: no violation of impact serious or critical."""
 
 import pytest
-from axe import DESKTOP, PHONE, describe, install_axe, serious_violations
+from axe import (
+    DESKTOP,
+    PHONE,
+    describe,
+    install_axe,
+    serious_violations,
+    wait_for_scroll_marks,
+)
 from django.core.management import call_command
 
 from claims.demo import DEMO_PASSWORD
@@ -123,7 +130,7 @@ def test_no_serious_accessibility_violation_on_the_three_journeys(page, live_ser
         assert page.locator("html").get_attribute("lang") == language, (journey, name)
         for width_name, viewport in [("desktop", DESKTOP), ("390 px", PHONE)]:
             page.set_viewport_size(viewport)
-            page.wait_for_timeout(300)  # site.js re-marks scrolling tables after a resize
+            wait_for_scroll_marks(page)  # site.js re-marks scrolling tables after a resize
             violations = serious_violations(page)
             report.append(f"axe {language} {width_name:8} {journey:14} {name}: {len(violations)}")
             if violations:

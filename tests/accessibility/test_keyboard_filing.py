@@ -10,7 +10,12 @@ from playwright.sync_api import expect
 
 from claims.models import AffectedSlot, Claim, ClaimStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.dossier_queued,
+]
 
 FOCUSED = """() => {
   const element = document.activeElement;

@@ -6,7 +6,8 @@ from accounts.permissions import is_admin, is_reviewer
 from claims.demo import DEMO_PASSWORD
 from claims.models import Doctor, User
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 
 def test_seed_demo_creates_the_three_accounts_and_is_idempotent(capsys, rf):

@@ -6,7 +6,8 @@ from claims_helpers import at, make_consultation, make_example_calendar, make_sl
 
 from tests.conftest import PASSWORD
 
-pytestmark = [pytest.mark.browser]
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.browser, pytest.mark.dossier_queued]
 
 HEIGHT = "() => document.documentElement.scrollHeight"
 OPEN_ALL = "() => document.querySelectorAll('details.claim-rows').forEach((d) => d.open = true)"

@@ -18,7 +18,8 @@ from claims.selectors import (
 from claims.services.claims import claim_get_or_create_draft, claim_submit
 from outages.models import Service
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 
 @pytest.fixture

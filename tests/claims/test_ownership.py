@@ -7,7 +7,8 @@ from claims_helpers import at, make_consultation, make_slot
 from claims.models import AffectedSlot, Claim, Consultation
 from claims.services.claims import claim_get_or_create_draft
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 
 @pytest.fixture

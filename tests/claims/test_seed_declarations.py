@@ -11,7 +11,8 @@ from claims.models import AffectedSlot, Claim, ClaimStatus, Consultation, Doctor
 from claims.selectors import claim_report
 from outages.demo import seed_calendar
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 
 @pytest.fixture

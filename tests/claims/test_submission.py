@@ -25,7 +25,8 @@ from claims.services.declarations import slot_create, slot_delete, slot_update
 from claims.snapshot import snapshot_recompute
 from outages.models import Incident, Service
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 _english = pytest.fixture(autouse=True)(in_english)
 

@@ -25,7 +25,8 @@ from claims.services.claims import claim_get_or_create_draft, claim_submit
 from claims.snapshot import claim_snapshot_build, snapshot_inputs, snapshot_recompute
 from outages.intervals import period_window
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 _english = pytest.fixture(autouse=True)(in_english)
 

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 
 from outages.demo import seed_calendar
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 PDFAID = "http://www.aiim.org/pdfa/ns/id/"
 
 

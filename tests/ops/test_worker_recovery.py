@@ -69,22 +69,23 @@ def test_a_batch_dossier_killed_mid_way_is_produced_by_the_next_worker(
     batch, first_claim = _frozen_batch(reviewer, monkeypatch)
     log = tmp_path / "worker.log"
     lock = psycopg.connect(conninfo())
-    lock.execute("SELECT id FROM claims_claim WHERE id = %s FOR UPDATE", [first_claim.pk])
+    # Closed whatever happens: a lock left open would hang the database flush after a failure.
+    with lock:
+        lock.execute("SELECT id FROM claims_claim WHERE id = %s FOR UPDATE", [first_claim.pk])
 
-    output = batch_output_start(batch=batch, kind="dossier", user=reviewer, language="en")
-    with db_worker(log) as worker:
-        wait_for(
-            lambda: (
-                BatchOutput.objects.get(pk=output.pk).state == BatchOutput.State.RUNNING
-                and _waiting_on_a_lock(lock)
-            ),
-            what="the worker to be inside the batch job",
-            log=log,
-        )
-        os.kill(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-    lock.rollback()
-    lock.close()
+        output = batch_output_start(batch=batch, kind="dossier", user=reviewer, language="en")
+        with db_worker(log) as worker:
+            wait_for(
+                lambda: (
+                    BatchOutput.objects.get(pk=output.pk).state == BatchOutput.State.RUNNING
+                    and _waiting_on_a_lock(lock)
+                ),
+                what="the worker to be inside the batch job",
+                log=log,
+            )
+            os.kill(worker.pid, signal.SIGKILL)
+            worker.wait(timeout=10)
+        lock.rollback()
 
     # Nobody recovered it yet, but its worker is gone: the page says so and offers to start
     # it again (before, "In progress" for ever with the button disabled).

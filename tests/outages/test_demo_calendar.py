@@ -9,7 +9,8 @@ from outages.demo import DEMO_REFERENCE_PREFIX, seed_calendar
 from outages.intervals import BRUSSELS
 from outages.models import Incident
 
-pytestmark = pytest.mark.django_db
+# No test here reads a dossier: submitted claims leave theirs queued (tests/conftest.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.dossier_queued]
 
 
 def test_seed_calendar_is_idempotent():

@@ -31,11 +31,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from weasyprint import HTML
 
 from accounts.permissions import is_reviewer
-from claims.dossier.render import BASE_URL, StaticFilesFetcher
-from claims.dossier.seal import dossier_seal_file
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.review.exports import csv_lines, export_rows, row_from_json, row_to_json
 from claims.review.pdf_merge import StreamingPdfMerger
@@ -304,6 +301,12 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
     """The summary pages at the front of the batch dossier (the active language), in parts
     of ``SUMMARY_ROWS`` claims: WeasyPrint holds a whole document's layout in memory, so
     one document for a thousand lines would make memory grow with the batch."""
+    # Imported here: WeasyPrint takes a second or more to load, and every process loads
+    # this module at start (claims.receivers); only a batch dossier needs it.
+    from weasyprint import HTML
+
+    from claims.dossier.render import BASE_URL, StaticFilesFetcher
+
     summary = batch_summary(batch)
     parts = batch_summary_rows(summary, size=SUMMARY_ROWS)
     first = next(parts, [])
@@ -324,6 +327,10 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
 
 
 def _build_dossier(output: BatchOutput, path: Path) -> None:
+    # Imported here, as in claims.services.dossiers: this module is loaded by every process
+    # at start (claims.receivers), and WeasyPrint and pyHanko take a second or more to load.
+    from claims.dossier.seal import dossier_seal_file
+
     batch = output.batch
     step = max(1, output.progress_total // 100)
     with open(path, "wb") as out:
