@@ -22,13 +22,20 @@ and then the document would no longer claim ``pdfaid:part=3``, ``conformance=B``
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.conf import settings
-from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-from pyhanko.sign import fields, signers
-from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper
+
+if TYPE_CHECKING:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko.sign.timestamps import TimeStamper
+
+# pyHanko (with cryptography and aiohttp, about 60 MiB resident) is imported when a seal
+# is made, not with this module: render.py and every process that merely starts Django
+# import it (for ``seal_configured``), and a dossier's layout needs that memory (issue 13).
 
 #: The signature field's name: the one every sealed dossier has.
 SEAL_FIELD = "ABSyM-seal"
@@ -44,13 +51,20 @@ class SealError(RuntimeError):
     """The seal could not be applied (certificate unreadable, timestamp authority down)."""
 
 
-class _KeepMetadataWriter(IncrementalPdfFileWriter):
-    """An incremental writer that leaves the document's Info and XMP untouched (#755)."""
+@cache
+def _keep_metadata_writer() -> type[IncrementalPdfFileWriter]:
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    def _update_meta(self) -> None:
-        # The PDF/A XMP packet and the Info dictionary stay as rendered, byte for byte, and
-        # so keep agreeing with each other; when the seal was made is in the signature.
-        return None
+    class _KeepMetadataWriter(IncrementalPdfFileWriter):
+        """An incremental writer that leaves the document's Info and XMP untouched (#755)."""
+
+        def _update_meta(self) -> None:
+            # The PDF/A XMP packet and the Info dictionary stay as rendered, byte for byte,
+            # and so keep agreeing with each other; when the seal was made is in the
+            # signature.
+            return None
+
+    return _KeepMetadataWriter
 
 
 def seal_configured() -> bool:
@@ -59,7 +73,9 @@ def seal_configured() -> bool:
 
 
 @lru_cache(maxsize=4)
-def _load_signer(path: str, password: str, mtime: float) -> signers.SimpleSigner:
+def _load_signer(path: str, password: str, mtime: float) -> SimpleSigner:
+    from pyhanko.sign import signers
+
     # Cached per file and modification time: reading and decrypting a PKCS#12 file costs
     # more than the signature itself, and a replaced certificate is picked up at once.
     signer = signers.SimpleSigner.load_pkcs12(
@@ -70,7 +86,7 @@ def _load_signer(path: str, password: str, mtime: float) -> signers.SimpleSigner
     return signer
 
 
-def seal_signer() -> signers.SimpleSigner:
+def seal_signer() -> SimpleSigner:
     path = settings.DOSSIER_SEAL_P12
     try:
         mtime = Path(path).stat().st_mtime
@@ -83,11 +99,13 @@ def seal_timestamper() -> TimeStamper | None:
     """The RFC 3161 client of ``DOSSIER_TSA_URL``, or None (then the seal is B-B)."""
     if not settings.DOSSIER_TSA_URL:
         return None
+    from pyhanko.sign.timestamps import HTTPTimeStamper
+
     return HTTPTimeStamper(settings.DOSSIER_TSA_URL, timeout=TSA_TIMEOUT_SECONDS)
 
 
 def _writer(source) -> IncrementalPdfFileWriter:
-    return _KeepMetadataWriter(source, strict=False)
+    return _keep_metadata_writer()(source, strict=False)
 
 
 def dossier_seal(pdf: bytes) -> bytes:
@@ -118,6 +136,8 @@ def dossier_seal_file(path: str | Path) -> None:
 
 
 def _seal_into(source, output) -> None:
+    from pyhanko.sign import fields, signers
+
     timestamper = seal_timestamper()
     metadata = signers.PdfSignatureMetadata(
         field_name=SEAL_FIELD,
@@ -145,6 +165,8 @@ def dossier_add_timestamp(pdf: bytes, *, timestamper: TimeStamper | None = None)
     """``pdf`` with a document timestamp appended (PAdES B-LTA's archive timestamp): the
     earlier revisions are untouched, so every earlier signature still validates, and the
     new timestamp vouches for all of them with today's algorithms."""
+    from pyhanko.sign import signers
+
     timestamper = timestamper or seal_timestamper()
     if timestamper is None:
         raise SealError("No timestamp authority is configured (DOSSIER_TSA_URL).")

@@ -38,7 +38,6 @@ from claims.dossier.render import BASE_URL, StaticFilesFetcher
 from claims.dossier.seal import dossier_seal_file
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.review.exports import csv_lines, export_rows, row_from_json, row_to_json
-from claims.review.pdf_merge import StreamingPdfMerger
 from claims.review.selectors import (
     batch_claims,
     batch_summary,
@@ -324,6 +323,10 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
 
 
 def _build_dossier(output: BatchOutput, path: Path) -> None:
+    # pypdf (about 25 MiB resident) is imported by the worker that merges a batch, not by
+    # every process that starts Django (a dossier's layout needs that memory, issue 13).
+    from claims.review.pdf_merge import StreamingPdfMerger
+
     batch = output.batch
     step = max(1, output.progress_total // 100)
     with open(path, "wb") as out:
