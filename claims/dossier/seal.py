@@ -22,18 +22,20 @@ and then the document would no longer claim ``pdfaid:part=3``, ``conformance=B``
 from __future__ import annotations
 
 import io
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django.conf import settings
 
-# pyHanko is imported where it is used: it takes a second or more to load, and every
-# process loads this module at start (claims.receivers, through the claim services).
 if TYPE_CHECKING:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.sign import signers
+    from pyhanko.sign.signers import SimpleSigner
     from pyhanko.sign.timestamps import TimeStamper
+
+# pyHanko (with cryptography and aiohttp, about 60 MiB resident) is imported when a seal
+# is made, not with this module: render.py and every process that merely starts Django
+# import it (for ``seal_configured``), and a dossier's layout needs that memory (issue 13).
 
 #: The signature field's name: the one every sealed dossier has.
 SEAL_FIELD = "ABSyM-seal"
@@ -49,7 +51,7 @@ class SealError(RuntimeError):
     """The seal could not be applied (certificate unreadable, timestamp authority down)."""
 
 
-@lru_cache(maxsize=1)
+@cache
 def _keep_metadata_writer() -> type[IncrementalPdfFileWriter]:
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
@@ -71,7 +73,7 @@ def seal_configured() -> bool:
 
 
 @lru_cache(maxsize=4)
-def _load_signer(path: str, password: str, mtime: float) -> signers.SimpleSigner:
+def _load_signer(path: str, password: str, mtime: float) -> SimpleSigner:
     # Cached per file and modification time: reading and decrypting a PKCS#12 file costs
     # more than the signature itself, and a replaced certificate is picked up at once.
     from pyhanko.sign import signers
@@ -84,7 +86,7 @@ def _load_signer(path: str, password: str, mtime: float) -> signers.SimpleSigner
     return signer
 
 
-def seal_signer() -> signers.SimpleSigner:
+def seal_signer() -> SimpleSigner:
     path = settings.DOSSIER_SEAL_P12
     try:
         mtime = Path(path).stat().st_mtime
@@ -163,10 +165,11 @@ def dossier_add_timestamp(pdf: bytes, *, timestamper: TimeStamper | None = None)
     """``pdf`` with a document timestamp appended (PAdES B-LTA's archive timestamp): the
     earlier revisions are untouched, so every earlier signature still validates, and the
     new timestamp vouches for all of them with today's algorithms."""
+    from pyhanko.sign import signers
+
     timestamper = timestamper or seal_timestamper()
     if timestamper is None:
         raise SealError("No timestamp authority is configured (DOSSIER_TSA_URL).")
-    from pyhanko.sign import signers
 
     output = io.BytesIO()
     try:

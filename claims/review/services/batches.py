@@ -35,7 +35,6 @@ from django.utils.translation import gettext_lazy as _
 from accounts.permissions import is_reviewer
 from claims.models import Batch, BatchClaim, BatchOutput, Claim, ClaimVersion
 from claims.review.exports import csv_lines, export_rows, row_from_json, row_to_json
-from claims.review.pdf_merge import StreamingPdfMerger
 from claims.review.selectors import (
     batch_claims,
     batch_summary,
@@ -328,8 +327,10 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
 
 def _build_dossier(output: BatchOutput, path: Path) -> None:
     # Imported here, as in claims.services.dossiers: this module is loaded by every process
-    # at start (claims.receivers), and WeasyPrint and pyHanko take a second or more to load.
+    # at start (claims.receivers); pyHanko and pypdf (about 60 and 25 MiB resident) are
+    # loaded by the worker that builds a batch dossier only (issue 13).
     from claims.dossier.seal import dossier_seal_file
+    from claims.review.pdf_merge import StreamingPdfMerger
 
     batch = output.batch
     step = max(1, output.progress_total // 100)
