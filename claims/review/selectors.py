@@ -598,8 +598,10 @@ def _figures(claims: QuerySet[Claim], services: Sequence[Service]) -> _Figures:
     """Totals, claims per service and per month of ``claims``, and the unchecked count of
     the whole list, in one query: the filtered claims are read once (a common table
     expression) and grouped three ways in a ``UNION ALL`` (kind 0: the totals, 1: per
-    month, 2: per service through the checks' service links, 3: the unchecked count).
-    Replaces four queries that each filtered the 40,000 claims again (issue 13)."""
+    first day of the period, folded into months here: grouping by the bare column is
+    cheaper than by a month expression computed for every claim, and claims have few
+    distinct first days; 2: per service through the checks' service links, 3: the unchecked
+    count). Replaces four queries that each filtered the 40,000 claims again (issue 13)."""
     if claims.query.is_empty():
         return _Figures(Totals(), [], [], unchecked_count())
     columns = claims.order_by().values("pk", "doctor_id", "lost_minutes", "total", "period_start")
@@ -607,28 +609,25 @@ def _figures(claims: QuerySet[Claim], services: Sequence[Service]) -> _Figures:
     unchecked_sql, unchecked_params = (
         claims_unchecked_query().order_by().values("pk").query.sql_with_params()
     )
-    if connection.vendor == "postgresql":
-        month = "to_char(f.period_start, 'YYYY-MM')"
-    else:
-        month = "strftime('%%Y-%%m', f.period_start)"
     through = ClaimCheck.services.through._meta.db_table
     c = connection.ops.quote_name
     # Only compiled ORM SQL and quoted table/column names go in; values are parameters.
-    # The CTE's column list names the filtered query's columns.
+    # The CTE's column list names the filtered query's columns; the first branch's casts
+    # type the columns the other branches leave NULL.
     sql = f"""
         WITH f (id, doctor_id, lost_minutes, total, period_start) AS ({filtered_sql})
-        SELECT 0, '', COUNT(*), COUNT(DISTINCT f.doctor_id), SUM(f.lost_minutes), SUM(f.total)
+        SELECT 0, CAST(NULL AS DATE), CAST(NULL AS INTEGER), COUNT(*),
+               COUNT(DISTINCT f.doctor_id), SUM(f.lost_minutes), SUM(f.total)
           FROM f
         UNION ALL
-        SELECT 1, {month}, COUNT(*), 0, SUM(f.lost_minutes), SUM(f.total)
-          FROM f GROUP BY {month}
+        SELECT 1, f.period_start, NULL, COUNT(*), 0, SUM(f.lost_minutes), SUM(f.total)
+          FROM f GROUP BY f.period_start
         UNION ALL
-        SELECT 2, CAST(s.{c("service_id")} AS TEXT), COUNT(*), 0, SUM(f.lost_minutes),
-               SUM(f.total)
+        SELECT 2, NULL, s.{c("service_id")}, COUNT(*), 0, SUM(f.lost_minutes), SUM(f.total)
           FROM f JOIN {c(through)} s ON s.{c("claimcheck_id")} = f.id
          GROUP BY s.{c("service_id")}
         UNION ALL
-        SELECT 3, '', (SELECT COUNT(*) FROM ({unchecked_sql}) u), 0, NULL, NULL
+        SELECT 3, NULL, NULL, (SELECT COUNT(*) FROM ({unchecked_sql}) u), 0, NULL, NULL
     """  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, [*filtered_params, *unchecked_params])
@@ -641,24 +640,31 @@ def _figures(claims: QuerySet[Claim], services: Sequence[Service]) -> _Figures:
         return Decimal(value).quantize(Decimal(10) ** -money.decimal_places)
 
     totals, unchecked = Totals(), 0
-    months: list[ChartBar] = []
-    by_service: dict[str, tuple] = {}
-    for kind, key, count, doctors, minutes, total in rows:
+    by_month: dict[str, list] = {}
+    by_service: dict[int, tuple] = {}
+    for kind, first_day, service_id, count, doctors, minutes, total in rows:
         if kind == 0:
             totals = Totals(
                 claims=count, doctors=doctors, minutes=int(minutes or 0), total=amount(total)
             )
         elif kind == 1:
-            months.append(ChartBar(key, key, count, amount(total), int(minutes or 0)))
+            # A date (PostgreSQL) or its ISO text (SQLite): "YYYY-MM" either way.
+            month = by_month.setdefault(str(first_day)[:7], [0, Decimal(0), 0])
+            month[0] += count
+            month[1] += Decimal(total) if total is not None else Decimal(0)
+            month[2] += int(minutes or 0)
         elif kind == 2:
-            by_service[key] = (count, amount(total), int(minutes or 0))
+            by_service[service_id] = (count, amount(total), int(minutes or 0))
         else:
             unchecked = count
-    months.sort(key=lambda bar: bar.key)
+    months = [
+        ChartBar(key, key, count, amount(total), minutes)
+        for key, (count, total, minutes) in sorted(by_month.items())
+    ]
     bars = [
-        ChartBar(service.slug, service.name, *by_service[str(service.pk)])
+        ChartBar(service.slug, service.name, *by_service[service.pk])
         for service in services
-        if str(service.pk) in by_service
+        if service.pk in by_service
     ]
     return _Figures(totals, _scaled(bars), _scaled(months), unchecked)
 
