@@ -14,9 +14,9 @@ from django_tasks_db.models import DBTaskResult
 from factories_review import at, declare_consultation, declare_slot, incident
 
 from claims.models import MembershipJob, Outcome
+from claims.review.services import membership_jobs
 from claims.review.services.membership import membership_estimate
 from claims.review.services.membership_jobs import estimate_load, estimate_store, membership_job_run
-from claims.review.services import membership_jobs
 from tests.conftest import make_doctor
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
