@@ -51,6 +51,8 @@ STATUSES = ["submitted"] * 7 + ["approved", "info_requested", "rejected"]
 LANGUAGES = ["fr"] * 5 + ["nl"] * 4 + ["en"]
 SERVICE_SLUGS = ["recip-e", "mycarenet", "dmg", "eattest", "tiers-payant"]
 LIST_RUNS = 9
+#: Issue 13: every filter and any page of the list within this server time at 40,000 claims.
+LIST_GOAL_MS = 300
 
 
 def peak_rss_mb(pid: int | str = "self") -> float:
@@ -281,7 +283,11 @@ def phase_list() -> None:
         ("page 700, submitted (next link)", _keyset_params("-submitted", 700)),
     ]
     client.get("/claims/review/")  # warm-up: imports, templates, connection
-    print(f"  {'filter':<40} {'median':>8} {'p90':>8} {'SQL':>8} {'queries':>8} {'claims':>8}")
+    print(
+        f"  {'filter':<40} {'median':>8} {'p90':>8} {'SQL':>8} {'queries':>8} {'claims':>8}"
+        f"  goal {LIST_GOAL_MS} ms"
+    )
+    met = 0
     for label, params in scenarios:
         times, sql_times, counts = [], [], set()
         for _ in range(LIST_RUNS):
@@ -294,12 +300,21 @@ def phase_list() -> None:
             sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
         listed = response.context["listing"].totals.claims
         times.sort()
+        median_ms = statistics.median(times) * 1000
+        met += median_ms <= LIST_GOAL_MS
         print(
-            f"  {label:<40} {statistics.median(times) * 1000:>6.0f}ms "
+            f"  {label:<40} {median_ms:>6.0f}ms "
             f"{times[int(len(times) * 0.9) - 1] * 1000:>6.0f}ms "
             f"{statistics.median(sql_times) * 1000:>6.0f}ms "
             f"{'/'.join(map(str, sorted(counts))):>8} {listed:>8,}"
+            f"  {'within' if median_ms <= LIST_GOAL_MS else 'OVER'} {LIST_GOAL_MS} ms "
+            f"({median_ms / LIST_GOAL_MS:.2f}x)"
         )
+    print(
+        f"  {met} of {len(scenarios)} filters within {LIST_GOAL_MS} ms (median); load average "
+        f"{' '.join(f'{value:.2f}' for value in os.getloadavg())}"
+    )
+    _explain(client, connection, {})
     _explain(client, connection, {"sort": "doctor", "page": "2"})
     _explain(client, connection, {"sort": "doctor", "page": "500"})
     _explain(client, connection, _keyset_params("doctor", 500))
@@ -342,7 +357,7 @@ def _explain(client, connection, params: dict) -> None:
     plans = []
     with connection.cursor() as cursor:
         for query in queries.captured_queries:
-            if not query["sql"].lstrip().upper().startswith("SELECT"):
+            if not query["sql"].lstrip().upper().startswith(("SELECT", "WITH")):
                 continue
             cursor.execute("EXPLAIN ANALYZE " + query["sql"])
             lines = [row[0] for row in cursor.fetchall()]

@@ -229,7 +229,7 @@ def test_the_review_list_makes_a_constant_number_of_queries(
     few_flagged = _list_queries(reviewer_client, flag=["outlier", "overlap"], sort="-total")
     clone_claims(template, 120)
     claim_checks_refresh()
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(9):
         reviewer_client.get(reverse("review:list"))
     assert _list_queries(reviewer_client) == few
     assert _list_queries(reviewer_client, flag=["outlier", "overlap"], sort="-total") == few_flagged

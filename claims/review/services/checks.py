@@ -161,5 +161,11 @@ def claim_check_after_submit(*, claim: Claim, now: datetime | None = None) -> No
         logger.exception("Consistency check of claim %s failed; it can be recomputed.", claim.pk)
 
 
+def claims_unchecked_query():
+    """Submitted claims whose flags are not computed yet, or were computed before their
+    latest resubmission (counted by the review list in its figures' query)."""
+    return _claims_to_check(None, only_missing=True)
+
+
 def claims_unchecked_count() -> int:
-    return _claims_to_check(None, only_missing=True).count()
+    return claims_unchecked_query().count()
