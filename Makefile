@@ -6,9 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 # Tests run in production mode (DEBUG off), so they need a key; it protects nothing.
 TEST_ENV := SECRET_KEY=test-only-key-not-a-secret-0123456789-abcdefghijklmnopqrstuvwxyz
-# One test process per core (pytest-xdist); each gets its own test database. Work stealing:
-# a process that runs out of tests takes half of what the other still has queued, so the
-# slow tests (browser, worker kills) do not leave one core idle at the end.
+# One test process per core (pytest-xdist); each gets its own test database. Tests are
+# handed out in pytest-django's order (transactional tests last), never stolen: a stolen
+# ordinary test would run after a transactional one has emptied the database (README, Tests).
 TEST_WORKERS ?= auto
 
 .PHONY: run test lint venv messages bench worker clean
@@ -47,7 +47,7 @@ lint: venv
 
 test: lint node_modules
 	$(TEST_ENV) $(BIN)/python manage.py makemigrations --check --dry-run > /dev/null
-	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	$(TEST_ENV) $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist load $(PYTEST_ARGS)
 
 # Regenerate the message catalogues after changing user-facing strings, then compile.
 # No source locations: they move with every edit and make parallel branches conflict.
