@@ -20,6 +20,13 @@ WORK_LOST = _(
 )
 
 
+def tasks_run_in_process() -> bool:
+    """Whether tasks run where they are enqueued (the immediate backend: development,
+    tests), on the same database connection: such a task sees uncommitted rows, and a
+    test's transaction (never committed) would otherwise never run it."""
+    return settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+
+
 def _cutoff(now: datetime | None) -> datetime:
     return (now or timezone.now()) - timedelta(seconds=settings.WORKER_LOST_AFTER_SECONDS)
 

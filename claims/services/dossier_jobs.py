@@ -18,13 +18,13 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from claims.dossier.seal import dossier_seal
 from claims.models import Claim, DossierJob
 from claims.services.dossiers import _render, claim_keep_dossier
+from ops.selectors import tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 
@@ -60,13 +60,6 @@ ACTIVE_STATES = frozenset(
 )
 
 
-def _runs_in_process() -> bool:
-    # The immediate backend (development, tests) runs a task where it is enqueued, on the
-    # same database connection: it sees the uncommitted claim, and a test's transaction
-    # (never committed) would otherwise never run it.
-    return settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
-
-
 def dossier_job_schedule(*, claim: Claim) -> None:
     """Called inside the submit transaction: the job row commits with the submission,
     and the task is enqueued after the commit (or at once by the immediate backend, by
@@ -75,7 +68,7 @@ def dossier_job_schedule(*, claim: Claim) -> None:
         claim=claim,
         defaults={"state": DossierJob.State.QUEUED, "attempts": 0, "last_error": ""},
     )
-    if not _runs_in_process():
+    if not tasks_run_in_process():
         claim_id = claim.pk
         transaction.on_commit(lambda: _enqueue(claim_id, 1), robust=True)
 
@@ -83,7 +76,7 @@ def dossier_job_schedule(*, claim: Claim) -> None:
 def dossier_job_start(*, claim: Claim) -> bool:
     """After the submit transaction block: run the job now with the immediate backend
     (then True: the claim's row changed)."""
-    if not _runs_in_process():
+    if not tasks_run_in_process():
         return False
     _enqueue(claim.pk, 1)
     return True
@@ -132,7 +125,7 @@ def dossier_job_run(*, claim_id: int, attempt: int = 1) -> str:
 
 def _retry_or_stop(claim_id: int, attempt: int, error: Exception) -> None:
     message = f"{type(error).__name__}: {error}"[:300]
-    if attempt <= len(RETRY_DELAYS) and not _runs_in_process():
+    if attempt <= len(RETRY_DELAYS) and not tasks_run_in_process():
         when = timezone.now() + RETRY_DELAYS[attempt - 1]
         _progress(
             claim_id,

@@ -16,22 +16,18 @@ import logging
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
 from claims.models import Doctor, MembershipJob
 from claims.review.services.membership import Figures, MembershipEstimate, membership_estimate
+from ops.selectors import tasks_run_in_process
 
 logger = logging.getLogger(__name__)
 
 ACTIVE = (MembershipJob.State.QUEUED, MembershipJob.State.COMPUTING)
 #: Progress written every this many doctors (a cheap UPDATE; 80 of them at 40,000).
 PROGRESS_EVERY = 500
-
-
-def _runs_in_process() -> bool:
-    return settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
 
 
 def membership_job_latest(*, first_day: date, last_day: date) -> MembershipJob | None:
@@ -57,10 +53,10 @@ def membership_job_start(*, first_day: date, last_day: date, user=None) -> Membe
         job = MembershipJob.objects.create(
             first_day=first_day, last_day=last_day, requested_by=user
         )
-        if not _runs_in_process():
+        if not tasks_run_in_process():
             job_id = job.pk
             transaction.on_commit(lambda: _enqueue(job_id), robust=True)
-    if _runs_in_process():
+    if tasks_run_in_process():
         _enqueue(job.pk)
         job.refresh_from_db()
     return job
