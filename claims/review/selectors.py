@@ -32,7 +32,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.fields.tuple_lookups import Tuple, TupleGreaterThan, TupleLessThan
-from django.db.models.functions import FirstValue, Lag, Lead, RowNumber, TruncMonth
+from django.db.models.functions import FirstValue, Lag, Lead, RowNumber
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -252,31 +252,6 @@ def _per_service(claims: QuerySet[Claim], services: Sequence[Service]) -> list[C
         for service in services
         if service.pk in by_service
     ]
-    return _scaled(bars)
-
-
-def _per_month(claims: QuerySet[Claim]) -> list[ChartBar]:
-    """Claims and totals per month of the period's first day (one query)."""
-    rows = (
-        claims.annotate(month=TruncMonth("period_start"))
-        .values("month")
-        .annotate(claims=Count("pk"), total=Sum("total"), minutes=Sum("lost_minutes"))
-        .order_by("month")
-    )
-    bars = []
-    for row in rows:
-        month = row["month"]
-        if isinstance(month, datetime):  # SQLite hands back a datetime
-            month = month.date()
-        bars.append(
-            ChartBar(
-                key=month.strftime("%Y-%m"),
-                label=month.strftime("%Y-%m"),
-                claims=row["claims"],
-                total=row["total"] or Decimal("0.00"),
-                minutes=row["minutes"] or 0,
-            )
-        )
     return _scaled(bars)
 
 
