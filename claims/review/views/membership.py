@@ -119,17 +119,22 @@ def membership_page(request):
     return render(request, "claims/review/membership.html", context)
 
 
+def _no_estimate(request, form, error):
+    """A download asked for a period with no stored figures (404) or an invalid one (400)."""
+    return render(
+        request,
+        "claims/review/membership.html",
+        {"form": form, "estimate": None, "error": error},
+        status=400 if form.errors else 404,
+    )
+
+
 @reviewer_required
 @require_GET
 def membership_csv(request):
     form, estimate, error = _estimate(request)
     if estimate is None:
-        return render(
-            request,
-            "claims/review/membership.html",
-            {"form": form, "estimate": None, "error": error},
-            status=400 if form.errors else 404,
-        )
+        return _no_estimate(request, form, error)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\r\n").writerows(estimate_csv_rows(estimate))
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -147,12 +152,7 @@ def membership_pdf(request):
 
     form, estimate, error = _estimate(request)
     if estimate is None:
-        return render(
-            request,
-            "claims/review/membership.html",
-            {"form": form, "estimate": None, "error": error},
-            status=400 if form.errors else 404,
-        )
+        return _no_estimate(request, form, error)
     html = render_to_string("claims/review/membership_pdf.html", {"estimate": estimate}, request)
     pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
     response = HttpResponse(pdf, content_type="application/pdf")
