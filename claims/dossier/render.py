@@ -16,7 +16,9 @@ from __future__ import annotations
 import gc
 import json
 import mimetypes
+from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
@@ -29,6 +31,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML, Attachment
+from weasyprint.formatting_structure.boxes import MarginBox
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -42,6 +45,15 @@ PDF_VARIANT = "pdf/a-3b"
 #: From this many pages, the garbage of the layout is collected before the file is written
 #: (a full collection costs tens of milliseconds: not worth it for a typical dossier).
 COLLECT_AFTER_PAGES = 20
+#: A dossier whose annex lists more affected consultations than this is laid out in parts
+#: of this many rows, one after the other, and written as one PDF: WeasyPrint keeps every
+#: laid-out page until it writes, so one long layout peaks far above the sum of short ones
+#: (3,000 consultations: about 300 MiB in one piece, about 210 MiB in parts; issue 13).
+#: Shorter dossiers are laid out in one piece, as before.
+PART_ROWS = 200
+#: The page-number margin box of ``css/dossier.css`` ("X / Y"): parts are laid out without
+#: it, since a part cannot know the total, and it is laid out once for the whole dossier.
+PAGE_NUMBER_BOX = "@bottom-right"
 #: Relative URLs of the template (``{% static %}`` gives ``/static/...``) resolve against
 #: this base, so the fetcher only ever sees ``file:///static/...`` for our own files.
 BASE_URL = "file:///"
@@ -112,12 +124,38 @@ def _associate_files_once(document, pdf) -> None:
         associated[:] = list(dict.fromkeys(associated))
 
 
-def dossier_html(data: DossierData, *, link_stylesheet: bool = False) -> str:
+@dataclass(frozen=True)
+class DossierPart:
+    """One part of the dossier to lay out: the affected consultations it lists, and whether
+    it carries the sections before the annex rows (``first``) and after them (``last``)."""
+
+    rows: Sequence
+    first: bool = True
+    last: bool = True
+
+
+def dossier_parts(data: DossierData) -> list[DossierPart]:
+    """The whole dossier in one part, or, past ``PART_ROWS`` affected consultations, the
+    annex rows cut in parts of ``PART_ROWS``: each part after the first starts a page with
+    the table's header row, as a long table does on every page anyway."""
+    rows = data.affected_consultations
+    if len(rows) <= PART_ROWS:
+        return [DossierPart(rows)]
+    starts = range(0, len(rows), PART_ROWS)
+    return [
+        DossierPart(rows[start : start + PART_ROWS], first=start == 0, last=start == starts[-1])
+        for start in starts
+    ]
+
+
+def dossier_html(
+    data: DossierData, *, link_stylesheet: bool = False, part: DossierPart | None = None
+) -> str:
     """The dossier as HTML, in the doctor's language, times in Europe/Brussels.
 
     The stylesheet is not linked: ``html_to_pdf`` applies it parsed once per process.
     ``link_stylesheet`` gives the self-contained page (what bare WeasyPrint would render,
-    the benchmark's anchor)."""
+    the benchmark's anchor). ``part``: only that part of the dossier (all of it if none)."""
     with translation.override(data.language), timezone.override(BRUSSELS):
         # A stored dossier is sealed after rendering when a certificate is configured; the
         # cover and the document properties say which, so an unsealed one is never taken
@@ -128,6 +166,7 @@ def dossier_html(data: DossierData, *, link_stylesheet: bool = False) -> str:
             DOSSIER_TEMPLATE,
             {
                 "data": data,
+                "part": part or DossierPart(data.affected_consultations),
                 "sealed": sealed,
                 "verify_url": verify_url,
                 "link_stylesheet": link_stylesheet,
@@ -175,11 +214,8 @@ def _fewer_collections():
         gc.set_threshold(*threshold)
 
 
-def html_to_pdf(html: str, data: DossierData) -> bytes:
-    """The HTML of ``dossier_html`` to PDF/A-3b with its attachment (WeasyPrint, with the
-    dossier's stylesheet and fonts prepared once per process)."""
-    stylesheet, fonts = dossier_stylesheet()
-    fetcher = StaticFilesFetcher()
+def _pdf_options(data: DossierData, stylesheet: CSS, fetcher: URLFetcher) -> dict:
+    """WeasyPrint's options for the dossier: its stylesheet, PDF/A-3b, the JSON attached."""
     # The attachment's dates are the claim's too: without them WeasyPrint writes "now".
     # WeasyPrint writes them with a "Z": give them in UTC.
     issued_at = data.issued_at.astimezone(UTC)
@@ -192,14 +228,22 @@ def html_to_pdf(html: str, data: DossierData) -> bytes:
         modified=issued_at,
         url_fetcher=fetcher,
     )
-    # What ``HTML.write_pdf`` does (the same bytes), in its two steps, so that a long
-    # dossier's garbage can be collected in between.
-    options = {
+    return {
         **DEFAULT_OPTIONS,
         "stylesheets": [stylesheet],
         "pdf_variant": PDF_VARIANT,
         "attachments": [attachment],
     }
+
+
+def html_to_pdf(html: str, data: DossierData) -> bytes:
+    """The HTML of ``dossier_html`` to PDF/A-3b with its attachment (WeasyPrint, with the
+    dossier's stylesheet and fonts prepared once per process)."""
+    stylesheet, fonts = dossier_stylesheet()
+    fetcher = StaticFilesFetcher()
+    # What ``HTML.write_pdf`` does (the same bytes), in its two steps, so that a long
+    # dossier's garbage can be collected in between.
+    options = _pdf_options(data, stylesheet, fetcher)
     with _fewer_collections():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
             font_config=fonts, **options
@@ -213,6 +257,61 @@ def html_to_pdf(html: str, data: DossierData) -> bytes:
         return document.write_pdf(None, 1, _associate_files_once, **options)
 
 
+@lru_cache(maxsize=1)
+def _without_page_numbers() -> CSS:
+    return CSS(string=f"@page {{ {PAGE_NUMBER_BOX} {{ content: none }} }}")
+
+
+def parts_to_pdf(parts: Sequence[str], data: DossierData) -> bytes:
+    """The HTML of several ``dossier_html`` parts to one PDF/A-3b, as ``html_to_pdf`` would
+    write their concatenation: one file, one outline, links between the parts, the
+    dossier's metadata and attachment, pages numbered "X / Y" over the whole.
+
+    Each part is laid out on its own and its layout garbage collected before the next, so
+    the process peaks at the pages kept plus one part's layout, not at one long layout.
+    The pages of all parts are then written together by WeasyPrint (``Document.copy``, its
+    documented way of joining documents): links and bookmarks resolve across parts.
+    """
+    stylesheet, fonts = dossier_stylesheet()
+    fetcher = StaticFilesFetcher()
+    options = _pdf_options(data, stylesheet, fetcher)
+    unnumbered = {**options, "stylesheets": [stylesheet, _without_page_numbers()]}
+    documents = []
+    for html in parts:
+        with _fewer_collections():
+            documents.append(
+                HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
+                    font_config=fonts, **unnumbered
+                )
+            )
+        gc.collect()
+    pages = [page for document in documents for page in document.pages]
+    _number_pages(pages, fonts, options)
+    return documents[0].copy(pages).write_pdf(None, 1, _associate_files_once, **options)
+
+
+def _number_pages(pages: list, fonts: FontConfiguration, options: dict) -> None:
+    """Give each page the page-number box it would have had in one document.
+
+    A document of as many empty pages, with the dossier's stylesheet, lays out the boxes
+    "1 / Y" to "Y / Y" (the page geometry is the same: one ``@page`` rule); each is added
+    to the page of the same number."""
+    empty_pages = '<div style="break-after: page"></div>' * (len(pages) - 1) + "<div></div>"
+    numbered = HTML(string=f"<!doctype html><html><body>{empty_pages}</body></html>").render(
+        font_config=fonts, **options
+    )
+    for page, numbered_page in zip(pages, numbered.pages, strict=True):
+        number_boxes = tuple(
+            box
+            for box in numbered_page._page_box.children
+            if isinstance(box, MarginBox) and box.at_keyword == PAGE_NUMBER_BOX
+        )
+        page._page_box.children = (*page._page_box.children, *number_boxes)
+
+
 def dossier_pdf(data: DossierData) -> bytes:
-    """The dossier's PDF/A-3b bytes."""
-    return html_to_pdf(dossier_html(data), data)
+    """The dossier's PDF/A-3b bytes: laid out in one piece, or in parts when long."""
+    parts = dossier_parts(data)
+    if len(parts) == 1:
+        return html_to_pdf(dossier_html(data), data)
+    return parts_to_pdf([dossier_html(data, part=part) for part in parts], data)

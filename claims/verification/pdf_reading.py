@@ -14,13 +14,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import x509
-from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
-from pyhanko_certvalidator import ValidationContext
-from pypdf import PdfReader
+if TYPE_CHECKING:
+    from asn1crypto import x509
+    from pyhanko_certvalidator import ValidationContext
+
+# pyHanko and pypdf (with cryptography and aiohttp, about 35 MiB resident) are imported
+# when a PDF is read, not with this module: the verification page's URL is part of the URL
+# configuration every process loads (a dossier reverses a URL), and a dossier's layout
+# needs that memory (issue 13).
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +110,8 @@ def _context(embedded, trust_roots: list[x509.Certificate]) -> ValidationContext
     # configured here (``SealInfo.signer_fingerprint``), not by a trust list: the file's own
     # certificates are anchors too, so that a foreign or damaged seal still reports
     # whether it is intact. Nothing is fetched over the network.
+    from pyhanko_certvalidator import ValidationContext
+
     return ValidationContext(
         trust_roots=[*trust_roots, *_carried_certificates(embedded)],
         allow_fetching=False,
@@ -115,6 +120,9 @@ def _context(embedded, trust_roots: list[x509.Certificate]) -> ValidationContext
 
 
 def _seals(data: bytes, trust_roots: list[x509.Certificate]) -> tuple[list[SealInfo], int]:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
+
     reader = PdfFileReader(io.BytesIO(data), strict=False)
     seals = []
     for embedded in reader.embedded_signatures:
@@ -160,6 +168,8 @@ def _seals(data: bytes, trust_roots: list[x509.Certificate]) -> tuple[list[SealI
 def _attachment(data: bytes) -> tuple[dict[str, Any] | None, int | None, bool]:
     """The ``claim-<id>.json`` attachment of the latest revision, parsed, and the claim id
     it (or else the keywords) names."""
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(data), strict=False)
     keywords = KEYWORD.search(str((reader.metadata or {}).get("/Keywords") or ""))
     named = int(keywords.group(1)) if keywords else None

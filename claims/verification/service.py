@@ -22,9 +22,8 @@ import hashlib
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from asn1crypto import x509
 from django.db.models import TextChoices
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +33,9 @@ from claims.dossier.seal import SealError, seal_configured, seal_signer
 from claims.models import Claim, ClaimVersion
 from claims.snapshot import snapshot_recompute
 from claims.verification.pdf_reading import PdfFacts, SealInfo, certificate_fingerprint, pdf_facts
+
+if TYPE_CHECKING:
+    from asn1crypto import x509
 
 logger = logging.getLogger(__name__)
 
