@@ -309,6 +309,20 @@ def _number_pages(pages: list, fonts: FontConfiguration, options: dict) -> None:
         page._page_box.children = (*page._page_box.children, *number_boxes)
 
 
+def page_pdf(html: str, *, attachment: Attachment | None = None) -> bytes:
+    """Another of our pages to PDF (batch summary, membership estimate, SLA report): its
+    HTML links its own stylesheet, which the static-files fetcher reads from disk. With an
+    ``attachment`` (made with a ``StaticFilesFetcher``), PDF/A-3b with that data attached,
+    as the dossier."""
+    fetcher = StaticFilesFetcher()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)
+    if attachment is None:
+        return document.write_pdf()
+    return document.write_pdf(
+        pdf_variant=PDF_VARIANT, attachments=[attachment], finisher=_associate_files_once
+    )
+
+
 def dossier_pdf(data: DossierData) -> bytes:
     """The dossier's PDF/A-3b bytes: laid out in one piece, or in parts when long."""
     parts = dossier_parts(data)

@@ -9,9 +9,9 @@ from datetime import UTC
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import HTML, Attachment
+from weasyprint import Attachment
 
-from claims.dossier.render import BASE_URL, PDF_VARIANT, StaticFilesFetcher
+from claims.dossier.render import StaticFilesFetcher, page_pdf
 from evidence.sla.figures import CSV_HEADER, csv_rows
 from evidence.sla.selectors import SlaReport
 from outages.intervals import BRUSSELS
@@ -37,7 +37,6 @@ def sla_pdf(report: SlaReport, *, page_url: str) -> bytes:
         html = render_to_string(
             PDF_TEMPLATE, {"report": report, "figures_sha256": digest, "page_url": page_url}
         )
-    fetcher = StaticFilesFetcher()
     generated = report.generated_at.astimezone(UTC)
     attachment = Attachment(
         string=figures_csv,
@@ -46,15 +45,6 @@ def sla_pdf(report: SlaReport, *, page_url: str) -> bytes:
         relationship="Data",
         created=generated,
         modified=generated,
-        url_fetcher=fetcher,
+        url_fetcher=StaticFilesFetcher(),
     )
-    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).write_pdf(
-        pdf_variant=PDF_VARIANT, attachments=[attachment], finisher=_associate_files_once
-    )
-
-
-def _associate_files_once(document, pdf) -> None:
-    # As the dossier: WeasyPrint 70 lists the attachment twice in /AF.
-    associated = pdf.catalog.get("AF")
-    if associated:
-        associated[:] = list(dict.fromkeys(associated))
+    return page_pdf(html, attachment=attachment)

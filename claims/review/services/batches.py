@@ -302,9 +302,7 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
     one document for a thousand lines would make memory grow with the batch."""
     # Imported here: WeasyPrint takes a second or more to load, and every process loads
     # this module at start (claims.receivers); only a batch dossier needs it.
-    from weasyprint import HTML
-
-    from claims.dossier.render import BASE_URL, StaticFilesFetcher
+    from claims.dossier.render import page_pdf
 
     summary = batch_summary(batch)
     parts = batch_summary_rows(summary, size=SUMMARY_ROWS)
@@ -322,7 +320,7 @@ def batch_summary_pdfs(*, batch: Batch) -> Iterator[bytes]:
             },
         )
         start += len(rows)
-        yield HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+        yield page_pdf(html)
 
 
 def _build_dossier(output: BatchOutput, path: Path) -> None:

@@ -146,15 +146,13 @@ def membership_csv(request):
 @require_GET
 def membership_pdf(request):
     # Imported here: WeasyPrint (Pango, fonts) is heavy; only this download renders a PDF.
-    from weasyprint import HTML
-
-    from claims.dossier.render import BASE_URL, StaticFilesFetcher
+    from claims.dossier.render import page_pdf
 
     form, estimate, error = _estimate(request)
     if estimate is None:
         return _no_estimate(request, form, error)
     html = render_to_string("claims/review/membership_pdf.html", {"estimate": estimate}, request)
-    pdf = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+    pdf = page_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{_filename(estimate, "pdf")}"'
     return response
