@@ -236,7 +236,9 @@ def phase_setup(claims: int) -> None:
             links.append(through(claimcheck_id=check.claim_id, service_id=service_id))
     through.objects.bulk_create(links, batch_size=10000)
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        # What autovacuum does to a table after its inserts: statistics, and the visibility
+        # map that lets the list's typed page numbers skip entries in an index alone.
+        cursor.execute("VACUUM ANALYZE")
     print(
         f"  data: {len(created):,} submitted claims of {claims:,} doctors (+ the typical one), "
         f"snapshot {snapshot_bytes / 1024:.1f} KiB each; typical claim and its real dossier "
@@ -275,16 +277,28 @@ def phase_list() -> None:
             {"language": "nl", "min_total": "500", "status": "submitted", "sort": "-total"},
         ),
         ("page 2, by doctor", {"sort": "doctor", "page": "2"}),
-        ("page 500, by doctor (OFFSET)", {"sort": "doctor", "page": "500"}),
+        # Typed page numbers (OFFSET): the middle of the list is the deepest an OFFSET
+        # goes once pages past it are counted from the other end.
+        ("page 405, by doctor (typed)", {"sort": "doctor", "page": "405"}),
+        ("page 500, by doctor (typed)", {"sort": "doctor", "page": "500"}),
+        ("last page, by doctor (typed)", {"sort": "doctor", "page": "99999"}),
+        ("page 405, by total (typed)", {"sort": "-total", "page": "405"}),
+        ("page 800, by total (typed)", {"sort": "-total", "page": "800"}),
+        ("last page, by total (typed)", {"sort": "-total", "page": "99999"}),
+        ("page 400, submitted (typed)", {"page": "400"}),
+        ("page 400, by period (typed)", {"sort": "period", "page": "400"}),
+        (
+            "Dutch 500 EUR+, by doctor, page 80 (typed)",
+            {"language": "nl", "min_total": "500", "sort": "doctor", "page": "80"},
+        ),
         ("page 500, by doctor (next link)", _keyset_params("doctor", 500)),
         ("page 499, by doctor (previous link)", _keyset_params("doctor", 499, back=True)),
-        ("page 800, by total (OFFSET)", {"sort": "-total", "page": "800"}),
         ("page 800, by total (next link)", _keyset_params("-total", 800)),
         ("page 700, submitted (next link)", _keyset_params("-submitted", 700)),
     ]
     client.get("/claims/review/")  # warm-up: imports, templates, connection
     print(
-        f"  {'filter':<40} {'median':>8} {'p90':>8} {'SQL':>8} {'queries':>8} {'claims':>8}"
+        f"  {'filter':<44} {'median':>8} {'p90':>8} {'SQL':>8} {'queries':>8} {'claims':>8}"
         f"  goal {LIST_GOAL_MS} ms"
     )
     met = 0
@@ -303,7 +317,7 @@ def phase_list() -> None:
         median_ms = statistics.median(times) * 1000
         met += median_ms <= LIST_GOAL_MS
         print(
-            f"  {label:<40} {median_ms:>6.0f}ms "
+            f"  {label:<44} {median_ms:>6.0f}ms "
             f"{times[int(len(times) * 0.9) - 1] * 1000:>6.0f}ms "
             f"{statistics.median(sql_times) * 1000:>6.0f}ms "
             f"{'/'.join(map(str, sorted(counts))):>8} {listed:>8,}"
@@ -316,7 +330,10 @@ def phase_list() -> None:
     )
     _explain(client, connection, {})
     _explain(client, connection, {"sort": "doctor", "page": "2"})
+    _explain(client, connection, {"sort": "doctor", "page": "405"})
     _explain(client, connection, {"sort": "doctor", "page": "500"})
+    _explain(client, connection, {"sort": "-total", "page": "405"})
+    _explain(client, connection, {"sort": "-total", "page": "99999"})
     _explain(client, connection, _keyset_params("doctor", 500))
     _explain(client, connection, _keyset_params("-total", 800))
     started = time.perf_counter()
