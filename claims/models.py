@@ -361,6 +361,11 @@ class Claim(models.Model):
                 name="claim_period_order",
             ),
             models.Index(
+                fields=["lost_minutes", "id"],
+                include=["status", "period_start", "period_end", "total"],
+                name="claim_lost_order",
+            ),
+            models.Index(
                 fields=["doctor_last_name", "doctor_first_name", "id"],
                 include=["status", "period_start", "period_end", "total"],
                 name="claim_doctor_name_order",

@@ -14,7 +14,11 @@ new name (READ COMMITTED), and a rename waits for the claims being written, whos
 then rewrites; writes of other doctors are not held up.
 
 The sort indexes also carry the columns the list filters on, so a typed page number's
-OFFSET is an index-only scan.
+OFFSET is an index-only scan; the "most lost time" sort, which had no index, gets one.
+
+Filling the copies rewrites every claim once: on PostgreSQL the table then holds about
+twice its pages until ``VACUUM FULL claims_claim`` (seconds at 40,000 claims; it locks
+the table, so it is left to the operator) or until the free space is reused.
 """
 
 from django.db import migrations, models
@@ -181,6 +185,10 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name='claim',
             index=models.Index(fields=['period_start', 'period_end', 'id'], include=('status', 'total'), name='claim_period_order'),
+        ),
+        migrations.AddIndex(
+            model_name='claim',
+            index=models.Index(fields=['lost_minutes', 'id'], include=('status', 'period_start', 'period_end', 'total'), name='claim_lost_order'),
         ),
         migrations.AddIndex(
             model_name='claim',

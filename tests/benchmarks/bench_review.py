@@ -287,6 +287,8 @@ def phase_list() -> None:
         ("last page, by total (typed)", {"sort": "-total", "page": "99999"}),
         ("page 400, submitted (typed)", {"page": "400"}),
         ("page 400, by period (typed)", {"sort": "period", "page": "400"}),
+        ("page 405, most lost time (typed)", {"sort": "-lost", "page": "405"}),
+        ("page 405, by claim number (typed)", {"sort": "id", "page": "405"}),
         (
             "Dutch 500 EUR+, by doctor, page 80 (typed)",
             {"language": "nl", "min_total": "500", "sort": "doctor", "page": "80"},
@@ -295,6 +297,7 @@ def phase_list() -> None:
         ("page 499, by doctor (previous link)", _keyset_params("doctor", 499, back=True)),
         ("page 800, by total (next link)", _keyset_params("-total", 800)),
         ("page 700, submitted (next link)", _keyset_params("-submitted", 700)),
+        ("page 600, most lost time (next link)", _keyset_params("-lost", 600)),
     ]
     client.get("/claims/review/")  # warm-up: imports, templates, connection
     print(
@@ -334,6 +337,7 @@ def phase_list() -> None:
     _explain(client, connection, {"sort": "doctor", "page": "500"})
     _explain(client, connection, {"sort": "-total", "page": "405"})
     _explain(client, connection, {"sort": "-total", "page": "99999"})
+    _explain(client, connection, {"sort": "-lost", "page": "405"})
     _explain(client, connection, _keyset_params("doctor", 500))
     _explain(client, connection, _keyset_params("-total", 800))
     started = time.perf_counter()
@@ -605,7 +609,7 @@ def main() -> None:
             _run("csv", env)
             _run("xlsx", env)
     finally:
-        if args.keep:
+        if args.keep or reuse:  # a database this run did not create is not its to drop
             print(f"kept: --reuse {name},{media}")
         else:
             with psycopg.connect(base, autocommit=True) as admin:
