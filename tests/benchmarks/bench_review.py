@@ -10,7 +10,9 @@ as many doctors (January to March 2024, a realistic snapshot of 10 slots and 30
 consultations each, flags and services on every check). Then, each measured part in a
 fresh process so that peak memory means something:
 
-1. the review list (server time through Django's test client, queries), with filters;
+1. the review list (server time through Django's test client, queries), with filters,
+   typed page numbers deep in each sort (middle, deep, last: OFFSET) and pages reached by
+   key, each median next to the 300 ms goal, then ``EXPLAIN ANALYZE`` of their queries;
 2. a ``--batch``-claim batch: its dossier and its ZIP produced at the same time by two
    ``manage.py db_worker`` processes (time of each job, peak memory of each worker), then
    a tenth of that batch's dossier on a fresh worker, to show the memory does not grow
