@@ -136,14 +136,17 @@ class DossierPart:
 
 def dossier_parts(data: DossierData) -> list[DossierPart]:
     """The whole dossier in one part, or, past ``PART_ROWS`` affected consultations, the
-    annex rows cut in parts of ``PART_ROWS``: each part after the first starts a page with
-    the table's header row, as a long table does on every page anyway."""
+    annex rows cut in as few parts of at most ``PART_ROWS`` as can be, of equal size (204
+    rows: two of 102, not 200 and 4). Each part after the first starts a page with the
+    table's header row, as a long table does on every page anyway."""
     rows = data.affected_consultations
     if len(rows) <= PART_ROWS:
         return [DossierPart(rows)]
-    starts = range(0, len(rows), PART_ROWS)
+    count = -(-len(rows) // PART_ROWS)
+    size = -(-len(rows) // count)
+    starts = range(0, len(rows), size)
     return [
-        DossierPart(rows[start : start + PART_ROWS], first=start == 0, last=start == starts[-1])
+        DossierPart(rows[start : start + size], first=start == 0, last=start == starts[-1])
         for start in starts
     ]
 

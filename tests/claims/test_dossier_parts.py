@@ -71,8 +71,11 @@ def test_a_short_dossier_is_one_part_and_a_long_one_is_cut_in_rows_of_part_rows(
     monkeypatch.setattr(claims.dossier.render, "PART_ROWS", 3)
     parts = dossier_parts(english_example)
 
-    assert [part.rows for part in parts] == [rows[:3], rows[3:]]
+    # As few parts as PART_ROWS allows, of equal size: two of two rows, not three and one.
+    assert [part.rows for part in parts] == [rows[:2], rows[2:]]
     assert [(part.first, part.last) for part in parts] == [(True, False), (False, True)]
+    monkeypatch.setattr(claims.dossier.render, "PART_ROWS", 1)
+    assert [part.rows for part in dossier_parts(english_example)] == [(row,) for row in rows]
 
 
 def test_every_page_is_numbered_over_the_whole_dossier(english_example, monkeypatch):
