@@ -19,7 +19,7 @@ import mimetypes
 from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
@@ -45,11 +45,12 @@ PDF_VARIANT = "pdf/a-3b"
 #: From this many pages, the garbage of the layout is collected before the file is written
 #: (a full collection costs tens of milliseconds: not worth it for a typical dossier).
 COLLECT_AFTER_PAGES = 20
-#: A dossier whose annex lists more affected consultations than this is laid out in parts
-#: of this many rows, one after the other, and written as one PDF: WeasyPrint keeps every
-#: laid-out page until it writes, so one long layout peaks far above the sum of short ones
-#: (3,000 consultations: about 300 MiB in one piece, about 210 MiB in parts; issue 13).
-#: Shorter dossiers are laid out in one piece, as before.
+#: A dossier whose annex lists more affected consultations than this is laid out in as few
+#: parts of at most this many rows as can be, one after the other, and written as one PDF:
+#: WeasyPrint keeps every laid-out page until it writes, so one long layout peaks far above
+#: its parts (3,000 consultations, a process holding Django and the dossier's data: peak
+#: 312 MiB in one piece, 232 MiB in parts; issue 13). Shorter dossiers are laid out in one
+#: piece, as before.
 PART_ROWS = 200
 #: The page-number margin box of ``css/dossier.css`` ("X / Y"): parts are laid out without
 #: it, since a part cannot know the total, and it is laid out once for the whole dossier.
@@ -217,19 +218,30 @@ def _fewer_collections():
         gc.set_threshold(*threshold)
 
 
-def _pdf_options(data: DossierData, stylesheet: CSS, fetcher: URLFetcher) -> dict:
-    """WeasyPrint's options for the dossier: its stylesheet, PDF/A-3b, the JSON attached."""
-    # The attachment's dates are the claim's too: without them WeasyPrint writes "now".
-    # WeasyPrint writes them with a "Z": give them in UTC.
-    issued_at = data.issued_at.astimezone(UTC)
-    attachment = Attachment(
-        string=dossier_attachment_json(data),
+def data_attachment(string: str, *, name: str, description: str, dated: datetime) -> Attachment:
+    """A file attached to a PDF/A-3b as its data (relationship "Data"), dated ``dated``:
+    without dates WeasyPrint writes "now", so one input would not give the same bytes; it
+    writes them with a "Z", so they are given in UTC."""
+    dated = dated.astimezone(UTC)
+    return Attachment(
+        string=string,
+        name=name,
+        description=description,
+        relationship="Data",
+        created=dated,
+        modified=dated,
+        url_fetcher=StaticFilesFetcher(),
+    )
+
+
+def _pdf_options(data: DossierData, stylesheet: CSS) -> dict:
+    """WeasyPrint's options for the dossier: its stylesheet, PDF/A-3b, the JSON attached,
+    dated by the claim."""
+    attachment = data_attachment(
+        dossier_attachment_json(data),
         name=data.attachment_name,
         description=f"claim_summary and breakdown of claim {data.claim_id}",
-        relationship="Data",
-        created=issued_at,
-        modified=issued_at,
-        url_fetcher=fetcher,
+        dated=data.issued_at,
     )
     return {
         **DEFAULT_OPTIONS,
@@ -246,7 +258,7 @@ def html_to_pdf(html: str, data: DossierData) -> bytes:
     fetcher = StaticFilesFetcher()
     # What ``HTML.write_pdf`` does (the same bytes), in its two steps, so that a long
     # dossier's garbage can be collected in between.
-    options = _pdf_options(data, stylesheet, fetcher)
+    options = _pdf_options(data, stylesheet)
     with _fewer_collections():
         document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
             font_config=fonts, **options
@@ -277,7 +289,7 @@ def parts_to_pdf(parts: Sequence[str], data: DossierData) -> bytes:
     """
     stylesheet, fonts = dossier_stylesheet()
     fetcher = StaticFilesFetcher()
-    options = _pdf_options(data, stylesheet, fetcher)
+    options = _pdf_options(data, stylesheet)
     unnumbered = {**options, "stylesheets": [stylesheet, _without_page_numbers()]}
     documents = []
     for html in parts:
@@ -315,7 +327,7 @@ def _number_pages(pages: list, fonts: FontConfiguration, options: dict) -> None:
 def page_pdf(html: str, *, attachment: Attachment | None = None) -> bytes:
     """Another of our pages to PDF (batch summary, membership estimate, SLA report): its
     HTML links its own stylesheet, which the static-files fetcher reads from disk. With an
-    ``attachment`` (made with a ``StaticFilesFetcher``), PDF/A-3b with that data attached,
+    ``attachment`` (``data_attachment``), PDF/A-3b with that data attached,
     as the dossier."""
     fetcher = StaticFilesFetcher()
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher)

@@ -5,13 +5,11 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-from datetime import UTC
 
 from django.template.loader import render_to_string
 from django.utils import timezone
-from weasyprint import Attachment
 
-from claims.dossier.render import StaticFilesFetcher, page_pdf
+from claims.dossier.render import data_attachment, page_pdf
 from evidence.sla.figures import CSV_HEADER, csv_rows
 from evidence.sla.selectors import SlaReport
 from outages.intervals import BRUSSELS
@@ -37,14 +35,10 @@ def sla_pdf(report: SlaReport, *, page_url: str) -> bytes:
         html = render_to_string(
             PDF_TEMPLATE, {"report": report, "figures_sha256": digest, "page_url": page_url}
         )
-    generated = report.generated_at.astimezone(UTC)
-    attachment = Attachment(
-        string=figures_csv,
+    attachment = data_attachment(
+        figures_csv,
         name=f"sla-{report.year}.csv",
         description=f"SLA figures {report.year}",
-        relationship="Data",
-        created=generated,
-        modified=generated,
-        url_fetcher=StaticFilesFetcher(),
+        dated=report.generated_at,
     )
     return page_pdf(html, attachment=attachment)
